@@ -1,0 +1,1 @@
+"""The clinical core: scales, validation and analysis. Pure Python, no Qt, no SQLAlchemy."""

@@ -1,0 +1,498 @@
+"""The one API that the GUI and the CLI both call.
+
+Every method opens a short session, validates through the domain rules,
+writes an audit row with each change, commits, and returns detached records.
+The UI never builds queries.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sps_tracker.domain import validation
+from sps_tracker.domain.errors import ValidationError
+from sps_tracker.domain.scales import DSI, HSS, SCALES, Scale
+from sps_tracker.paths import database_path
+from sps_tracker.storage.db import Database
+from sps_tracker.storage.errors import DatabaseError
+from sps_tracker.storage.models import (
+    PATIENT_RECORD_TYPES,
+    Assessment,
+    AuditEntry,
+    Fall,
+    InfusionCourse,
+    LabResult,
+    MedicationPeriod,
+    Patient,
+    PatientRecord,
+    Record,
+    when,
+)
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R", bound=PatientRecord)
+T = TypeVar("T", bound=Record)
+
+# Fields a caller may never set: they belong to the machine.
+_PROTECTED = frozenset({"id", "uuid", "created_at", "updated_at", "deleted_at", "patient_id"})
+
+
+class NotFoundError(LookupError):
+    """No live record with that identifier."""
+
+
+@dataclass(frozen=True, slots=True)
+class PatientSummary:
+    patient: Patient
+    assessment_count: int
+    last_assessed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of a patient's history: the record and where it sits in time."""
+
+    when: datetime
+    record: PatientRecord
+
+    @property
+    def kind(self) -> str:
+        return self.record.kind
+
+
+def _validator(kind: type[Record]) -> Callable[..., None]:
+    validators: dict[type[Record], Callable[..., None]] = {
+        Patient: validation.validate_patient,
+        Assessment: validation.validate_assessment,
+        Fall: validation.validate_fall,
+        InfusionCourse: validation.validate_infusion_course,
+        MedicationPeriod: validation.validate_medication_period,
+        LabResult: validation.validate_lab_result,
+    }
+    return validators[kind]
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def audit_json(values: Mapping[str, object]) -> str:
+    return json.dumps(
+        {k: _json_value(v) for k, v in values.items()}, sort_keys=True, ensure_ascii=False
+    )
+
+
+def scale_values(
+    dsi: Iterable[str] | Mapping[str, object] | None = None,
+    hss: Iterable[str] | Mapping[str, object] | None = None,
+) -> dict[str, bool]:
+    """Item columns from the DSI areas and HSS triggers marked present."""
+    values: dict[str, bool] = {}
+    for s, present in ((DSI, dsi), (HSS, hss)):
+        if present is None:
+            continue
+        for key, answer in s.answers(present).items():
+            values[s.column(key)] = answer
+    return values
+
+
+def _normalise(kind: type[Record], values: dict[str, Any]) -> dict[str, Any]:
+    if kind is InfusionCourse and not isinstance(values.get("reactions", ""), str):
+        from sps_tracker.domain.vocabulary import INFUSION_REACTIONS, keys
+
+        chosen = set(values["reactions"])
+        values["reactions"] = ";".join(k for k in keys(INFUSION_REACTIONS) if k in chosen) + (
+            ";".join(sorted(chosen - set(keys(INFUSION_REACTIONS))))
+        )
+    for key, value in list(values.items()):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            values[key] = value.astimezone(UTC)
+    return values
+
+
+class Tracker:
+    """Records for the patients of one database."""
+
+    def __init__(self, database: Database, actor: str = "") -> None:
+        self.database = database
+        self.actor = actor
+
+    @classmethod
+    def open(cls, data_dir: Path, actor: str = "") -> Tracker:
+        return cls(Database.open(database_path(data_dir)), actor)
+
+    def close(self) -> None:
+        self.database.dispose()
+
+    # -- patients ---------------------------------------------------------
+
+    def add_patient(self, **values: Any) -> Patient:
+        values.setdefault("antibody_status", "unknown")
+        return self._add(Patient, None, values)
+
+    def update_patient(self, patient_id: int, **values: Any) -> Patient:
+        return self._update(Patient, patient_id, values)
+
+    def delete_patient(self, patient_id: int) -> Patient:
+        return self._set_deleted(Patient, patient_id, deleted=True)
+
+    def restore_patient(self, patient_id: int) -> Patient:
+        return self._set_deleted(Patient, patient_id, deleted=False)
+
+    def get_patient(self, patient_id: int) -> Patient:
+        return self._get(Patient, patient_id)
+
+    def find_patient(self, reference: str) -> Patient:
+        """A patient by number, UUID or clinic identifier (never by name alone)."""
+        with self.database.read_session() as session:
+            query = select(Patient).where(Patient.deleted_at.is_(None))
+            conditions = [Patient.uuid == reference, Patient.clinic_identifier == reference]
+            if reference.isdigit():
+                conditions.append(Patient.id == int(reference))
+            found = session.scalars(query.where(or_(*conditions))).all()
+        if len(found) != 1:
+            raise NotFoundError(
+                f"No patient with number, UUID or clinic identifier '{reference}'"
+                if not found
+                else f"'{reference}' matches {len(found)} patients"
+            )
+        return found[0]
+
+    def list_patients(
+        self, search: str = "", *, include_deleted: bool = False
+    ) -> list[PatientSummary]:
+        counts = (
+            select(
+                Assessment.patient_id,
+                func.count().label("n"),
+                func.max(Assessment.assessed_at).label("last"),
+            )
+            .where(Assessment.deleted_at.is_(None))
+            .group_by(Assessment.patient_id)
+            .subquery()
+        )
+        query = (
+            select(Patient, counts.c.n, counts.c.last)
+            .outerjoin(counts, counts.c.patient_id == Patient.id)
+            .order_by(func.lower(Patient.display_name), Patient.id)
+        )
+        if not include_deleted:
+            query = query.where(Patient.deleted_at.is_(None))
+        if search.strip():
+            pattern = f"%{search.strip().lower()}%"
+            query = query.where(
+                or_(
+                    func.lower(Patient.display_name).like(pattern),
+                    func.lower(Patient.clinic_identifier).like(pattern),
+                )
+            )
+        with self.database.read_session() as session:
+            rows = session.execute(query).all()
+        return [PatientSummary(row[0], int(row[1] or 0), row[2]) for row in rows]
+
+    # -- records of a patient ---------------------------------------------
+
+    def add(self, kind: type[R], patient_id: int, **values: Any) -> R:
+        record: R = self._add(kind, patient_id, values)
+        return record
+
+    def update(self, kind: type[R], record_id: int, **values: Any) -> R:
+        record: R = self._update(kind, record_id, values)
+        return record
+
+    def delete(self, kind: type[R], record_id: int) -> R:
+        record: R = self._set_deleted(kind, record_id, deleted=True)
+        return record
+
+    def restore(self, kind: type[R], record_id: int) -> R:
+        record: R = self._set_deleted(kind, record_id, deleted=False)
+        return record
+
+    def get(self, kind: type[R], record_id: int) -> R:
+        record: R = self._get(kind, record_id)
+        return record
+
+    def add_assessment(
+        self,
+        patient_id: int,
+        *,
+        assessed_at: datetime,
+        source: str,
+        dsi: Iterable[str] | Mapping[str, object] = (),
+        hss: Iterable[str] | Mapping[str, object] = (),
+        **values: Any,
+    ) -> Assessment:
+        values.update(scale_values(dsi, hss))
+        return self._add(
+            Assessment, patient_id, {"assessed_at": assessed_at, "source": source, **values}
+        )
+
+    def records(self, kind: type[R], patient_id: int, *, include_deleted: bool = False) -> list[R]:
+        query = select(kind).where(kind.patient_id == patient_id).order_by(kind.id)
+        if not include_deleted:
+            query = query.where(kind.deleted_at.is_(None))
+        with self.database.read_session() as session:
+            found = list(session.scalars(query).all())
+        return sorted(found, key=when)
+
+    def history(
+        self, patient_id: int, kinds: Sequence[type[PatientRecord]] | None = None
+    ) -> list[HistoryEntry]:
+        """All live entries of a patient in time order (oldest first)."""
+        self._get(Patient, patient_id)
+        entries: list[HistoryEntry] = []
+        with self.database.read_session() as session:
+            for kind in kinds or PATIENT_RECORD_TYPES:
+                query = select(kind).where(kind.patient_id == patient_id, kind.deleted_at.is_(None))
+                entries.extend(HistoryEntry(when(r), r) for r in session.scalars(query))
+        entries.sort(key=lambda e: (e.when, e.record.kind, e.record.id))
+        return entries
+
+    def deleted(self, patient_id: int | None = None) -> list[Record]:
+        """Recently deleted records, newest deletion first."""
+        found: list[Record] = []
+        with self.database.read_session() as session:
+            kinds: tuple[type[Record], ...] = (Patient, *PATIENT_RECORD_TYPES)
+            for kind in kinds:
+                query = select(kind).where(kind.deleted_at.is_not(None))
+                if patient_id is not None and issubclass(kind, PatientRecord):
+                    query = query.where(kind.__table__.c.patient_id == patient_id)
+                elif patient_id is not None:
+                    query = query.where(kind.id == patient_id)
+                found.extend(session.scalars(query))
+        return sorted(
+            found, key=lambda r: r.deleted_at or datetime.min.replace(tzinfo=UTC), reverse=True
+        )
+
+    def audit_trail(self, record_uuid: str | None = None) -> list[AuditEntry]:
+        query = select(AuditEntry).order_by(AuditEntry.id)
+        if record_uuid is not None:
+            query = query.where(AuditEntry.record_uuid == record_uuid)
+        with self.database.read_session() as session:
+            return list(session.scalars(query))
+
+    def count(self, kind: type[Record]) -> int:
+        with self.database.read_session() as session:
+            return int(
+                session.scalar(
+                    select(func.count()).select_from(kind).where(kind.deleted_at.is_(None))
+                )
+                or 0
+            )
+
+    def bulk_add(
+        self, patient: Patient, records: Sequence[PatientRecord], action: str = "add"
+    ) -> None:
+        """Validate then write many records of one patient in a single transaction."""
+        for record in records:
+            self._validate(type(record), record.values(), patient)
+        with self._writing() as session:
+            for record in records:
+                record.patient_id = patient.id
+                session.add(record)
+            session.flush()
+            for record in records:
+                self._audit(session, action, record, None, record.values(), patient.uuid)
+
+    # -- integrity --------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Everything wrong with the database: SQLite's checks, then the domain rules."""
+        from sps_tracker.storage.backup import integrity_problems
+
+        problems: list[str] = []
+        if self.database.path is not None:
+            problems.extend(integrity_problems(self.database.path))
+        if problems:
+            return problems
+        with self.database.read_session() as session:
+            patients = {p.id: p for p in session.scalars(select(Patient))}
+            for patient in patients.values():
+                try:
+                    self._validate(Patient, patient.values(), None)
+                except ValidationError as error:
+                    problems.append(f"patient {patient.id}: {error}")
+            for kind in PATIENT_RECORD_TYPES:
+                for record in session.scalars(select(kind)):
+                    owner = patients.get(record.patient_id)
+                    try:
+                        self._validate(kind, record.values(), owner)
+                    except ValidationError as error:
+                        problems.append(
+                            f"{kind.kind} {record.id} of patient {record.patient_id}: {error}"
+                        )
+                    if isinstance(record, Assessment):
+                        for s in SCALES:
+                            stored = getattr(record, s.total_column)
+                            if stored != record.total(s):
+                                problems.append(
+                                    f"assessment {record.id}: stored "
+                                    f"{s.abbreviation} total {stored} differs "
+                                    f"from its items ({record.total(s)})"
+                                )
+        return problems
+
+    # -- the machinery ----------------------------------------------------
+
+    def _writing(self) -> AbstractContextManager[Session]:
+        return self.database.session()
+
+    def _get(self, kind: type[T], record_id: int, *, include_deleted: bool = False) -> T:
+        with self.database.read_session() as session:
+            record = session.get(kind, record_id)
+        if record is None or (record.deleted_at is not None and not include_deleted):
+            raise NotFoundError(f"No {kind.label.lower()} number {record_id}")
+        return record
+
+    def _validate(
+        self, kind: type[Record], values: Mapping[str, Any], patient: Patient | None
+    ) -> None:
+        validator = _validator(kind)
+        if kind is Patient:
+            validator(values)
+        else:
+            validator(values, birth_date=patient.birth_date if patient else None)
+
+    def _check_fields(self, kind: type[Record], values: Mapping[str, Any]) -> None:
+        known = {c.key for c in kind.__table__.columns if not c.computed}
+        for field in values:
+            if field not in known or field in _PROTECTED:
+                if field in (s.total_column for s in SCALES):
+                    raise ValidationError(
+                        field, f"{field} is derived from the items and cannot be typed"
+                    )
+                raise ValidationError(field, f"'{field}' is not a field of {kind.label.lower()}")
+
+    def _add(self, kind: type[T], patient_id: int | None, values: dict[str, Any]) -> T:
+        values = _normalise(kind, dict(values))
+        self._check_fields(kind, values)
+        patient = None if patient_id is None else self._get(Patient, patient_id)
+        record = kind(**values)
+        # Defaults that the database would fill are needed by validation already.
+        for column in kind.__table__.columns:
+            default = column.default
+            if (
+                getattr(record, column.key) is None
+                and default is not None
+                and getattr(default, "is_scalar", False)
+            ):
+                setattr(record, column.key, default.arg)
+        self._validate(kind, record.values(), patient)
+        if isinstance(record, PatientRecord) and patient is not None:
+            record.patient_id = patient.id
+        with self._writing() as session:
+            session.add(record)
+            self._flush(session)
+            self._audit(
+                session,
+                "add",
+                record,
+                None,
+                record.values(),
+                patient.uuid if patient else record.uuid,
+            )
+        log.info("added %s %s", kind.kind, record.id)
+        return record
+
+    def _update(self, kind: type[T], record_id: int, values: dict[str, Any]) -> T:
+        values = _normalise(kind, dict(values))
+        self._check_fields(kind, values)
+        with self._writing() as session:
+            record = session.get(kind, record_id)
+            if record is None or record.deleted_at is not None:
+                raise NotFoundError(f"No {kind.label.lower()} number {record_id}")
+            old = record.values()
+            patient = (
+                session.get(Patient, record.patient_id)
+                if isinstance(record, PatientRecord)
+                else None
+            )
+            self._validate(kind, {**old, **values}, patient)
+            for key, value in values.items():
+                setattr(record, key, value)
+            self._flush(session)
+            new = record.values()
+            changed_old = {k: v for k, v in old.items() if new.get(k) != v and k != "updated_at"}
+            changed_new = {k: new[k] for k in changed_old}
+            self._audit(
+                session,
+                "edit",
+                record,
+                changed_old,
+                changed_new,
+                patient.uuid if patient else record.uuid,
+            )
+            session.flush()
+        log.info("edited %s %s", kind.kind, record_id)
+        return record
+
+    def _set_deleted(self, kind: type[T], record_id: int, *, deleted: bool) -> T:
+        with self._writing() as session:
+            record = session.get(kind, record_id)
+            if record is None or (record.deleted_at is not None) == deleted:
+                state = "live" if deleted else "deleted"
+                raise NotFoundError(f"No {state} {kind.label.lower()} number {record_id}")
+            record.deleted_at = datetime.now(UTC) if deleted else None
+            patient = (
+                session.get(Patient, record.patient_id)
+                if isinstance(record, PatientRecord)
+                else record
+            )
+            self._audit(
+                session,
+                "delete" if deleted else "restore",
+                record,
+                None,
+                None,
+                patient.uuid if patient else None,
+            )
+        log.info("%s %s %s", "deleted" if deleted else "restored", kind.kind, record_id)
+        return record
+
+    def _flush(self, session: Session) -> None:
+        try:
+            session.flush()
+        except IntegrityError as error:
+            # The domain rules should have caught it; the database is the last guard.
+            raise DatabaseError(f"The database refused the entry: {error.orig}") from error
+
+    def _audit(
+        self,
+        session: Session,
+        action: str,
+        record: Record,
+        old: Mapping[str, object] | None,
+        new: Mapping[str, object] | None,
+        patient_uuid: str | None,
+    ) -> None:
+        session.add(
+            AuditEntry(
+                actor=self.actor,
+                action=action,
+                record_kind=record.kind,
+                record_uuid=record.uuid,
+                patient_uuid=patient_uuid,
+                old_values=None if old is None else audit_json(old),
+                new_values=None if new is None else audit_json(new),
+            )
+        )
+
+
+def scale_of(key: str) -> Scale:
+    from sps_tracker.domain.scales import scale
+
+    return scale(key)
