@@ -144,9 +144,9 @@ def records_query(file_format: FileFormat, selection: ExportSelection) -> Select
     if is_patient:
         query = query.where(patients.c.deleted_at.is_(None))
     else:
-        query = query.select_from(
-            table.join(patients, table.c.patient_id == patients.c.id)
-        ).where(table.c.deleted_at.is_(None), patients.c.deleted_at.is_(None))
+        query = query.select_from(table.join(patients, table.c.patient_id == patients.c.id)).where(
+            table.c.deleted_at.is_(None), patients.c.deleted_at.is_(None)
+        )
     if selection.patient_ids is not None:
         query = query.where(patients.c.id.in_(selection.patient_ids))
     if file_format.time_column is not None:
@@ -178,9 +178,7 @@ def _date_conditions(file_format: FileFormat, selection: ExportSelection) -> lis
     if first is not None:
         conditions.append(moment >= (_start(first) if timed else first))
     if last is not None:
-        conditions.append(
-            moment < _start(last + timedelta(days=1)) if timed else moment <= last
-        )
+        conditions.append(moment < _start(last + timedelta(days=1)) if timed else moment <= last)
     return [and_(*conditions)] if conditions else []
 
 

@@ -100,7 +100,9 @@ def _scale_columns() -> tuple[Column, ...]:
     for s in SCALES:
         for item, name in zip(s.items, s.columns, strict=True):
             columns.append(
-                Column(name, Cell.YES_NO, required=True, description=f"{s.abbreviation} {item.label}")
+                Column(
+                    name, Cell.YES_NO, required=True, description=f"{s.abbreviation} {item.label}"
+                )
             )
         columns.append(
             Column(
@@ -233,7 +235,14 @@ LABS = FileFormat(
     time_column="taken_on",
 )
 
-RECORD_FORMATS: tuple[FileFormat, ...] = (PATIENTS, ASSESSMENTS, FALLS, INFUSIONS, MEDICATIONS, LABS)
+RECORD_FORMATS: tuple[FileFormat, ...] = (
+    PATIENTS,
+    ASSESSMENTS,
+    FALLS,
+    INFUSIONS,
+    MEDICATIONS,
+    LABS,
+)
 
 SUMMARY_FILENAME = "summary.csv"
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -302,10 +311,7 @@ def format_stored_instant(raw: object) -> str:
         return f"{raw[:10]}T{raw[11:]}+00:00"
     from datetime import UTC, datetime
 
-    if isinstance(raw, datetime):
-        moment = raw
-    else:
-        moment = datetime.fromisoformat(str(raw))
+    moment = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat()

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import ColumnElement, String, func, select, type_coerce
 
 from sps_tracker.exchange.csv_export import ExportSelection
 from sps_tracker.exchange.formats import neutralise
@@ -113,7 +113,9 @@ def monthly_summary(
         patients = connection.execute(patients_query).all()
         chosen = [p.id for p in patients]
 
-        def live(model: type[Assessment] | type[Fall] | type[InfusionCourse]) -> list[object]:
+        def live(
+            model: type[Assessment] | type[Fall] | type[InfusionCourse],
+        ) -> list[ColumnElement[bool]]:
             return [model.deleted_at.is_(None), model.patient_id.in_(chosen)]
 
         assessments = connection.execute(
@@ -136,14 +138,14 @@ def monthly_summary(
         ).all()
 
     scores: dict[int, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for patient_id, moment, dsi, hss in assessments:
-        scores[patient_id][moment[:7]].append((dsi, hss))
+    for patient_id, moment, dsi_total, hss_total in assessments:
+        scores[patient_id][moment[:7]].append((dsi_total, hss_total))
     in_range_scores: dict[int, dict[str, list[tuple[int, int]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for patient_id, moment, dsi, hss in assessments:
+    for patient_id, moment, dsi_total, hss_total in assessments:
         if _in_range(moment[:10], selection):
-            in_range_scores[patient_id][moment[:7]].append((dsi, hss))
+            in_range_scores[patient_id][moment[:7]].append((dsi_total, hss_total))
     fall_counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for patient_id, moment in falls:
         if _in_range(moment[:10], selection):
@@ -179,8 +181,12 @@ def monthly_summary(
                     dsi=dsi,
                     hss=hss,
                     baseline_month=baseline_month,
-                    dsi_change=None if dsi is None or base_dsi is None else dsi.mean - base_dsi.mean,
-                    hss_change=None if hss is None or base_hss is None else hss.mean - base_hss.mean,
+                    dsi_change=None
+                    if dsi is None or base_dsi is None
+                    else dsi.mean - base_dsi.mean,
+                    hss_change=None
+                    if hss is None or base_hss is None
+                    else hss.mean - base_hss.mean,
                     falls=fall_counts[patient_id].get(month, 0),
                     infusion_courses=len(given),
                     ivig_grams=sum(known) if known else None,
