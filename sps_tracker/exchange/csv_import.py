@@ -46,6 +46,11 @@ _UNCOMPARED = frozenset({"uuid", "created_at", "updated_at"})
 _LABELS = {f.kind: f.model.label.lower() for f in RECORD_FORMATS}
 
 
+def _a(kind: str) -> str:
+    label = _LABELS[kind]
+    return ("an " if label[0] in "aeiou" else "a ") + label
+
+
 @dataclass(frozen=True, slots=True)
 class Conflict:
     """A record already in the database under this UUID, with different content."""
@@ -228,9 +233,9 @@ class _Planner:
             self.target = found[0]
         for path in files:
             self.read_file(path)
-        if self.result.problems:
-            return
-        self.check_owners()
+        # A file that could not be read at all would make every owner look missing.
+        if not self.result.problems:
+            self.check_owners()
         self.validate()
         self.compare_with_database()
 
@@ -443,8 +448,8 @@ class _Planner:
                     item.file.file,
                     item.row,
                     "uuid",
-                    f"this uuid belongs to a {_LABELS[stored_format.kind]} in this database, "
-                    f"not a {_LABELS[item.file_format.kind]}",
+                    f"this uuid belongs to {_a(stored_format.kind)} in this database, "
+                    f"not {_a(item.file_format.kind)}",
                 )
                 continue
             differing = _differences(item, stored)

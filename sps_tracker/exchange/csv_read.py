@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # An export of 100,000 assessments is about 25 MB; a file twice that is not a diary.
-MAX_FILE_BYTES = 40 * 1024 * 1024
+MAX_FILE_BYTES = 40_000_000
 PREVIEW_ROWS = 20
 DELIMITERS = (",", ";", "\t")
 _UTF8_BOM = b"\xef\xbb\xbf"
