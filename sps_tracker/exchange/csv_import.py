@@ -233,6 +233,15 @@ class _Planner:
             self.target = found[0]
         for path in files:
             self.read_file(path)
+        if not self.result.problems and not self.incoming:
+            self.problem(
+                source.name,
+                None,
+                None,
+                "has a header row but no records"
+                if source.is_file()
+                else "holds no records: every file has only its header row",
+            )
         # A file that could not be read at all would make every owner look missing.
         if not self.result.problems:
             self.check_owners()
@@ -279,8 +288,7 @@ class _Planner:
         if header_problems:
             return
         if not table.rows:
-            self.problem(table.name, None, None, "has a header row but no records")
-            return
+            return  # an export of a patient without falls has a header-only falls.csv
         self.read_rows(table, recognised, report)
 
     def read_rows(self, table: CsvTable, file_format: FileFormat, report: FileReport) -> None:

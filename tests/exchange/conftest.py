@@ -19,6 +19,7 @@ from sps_tracker.storage.models import (
     Patient,
 )
 
+
 def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
@@ -77,7 +78,7 @@ def small_clinic(tracker: Tracker) -> Patient:
         walking_status="cane",
         dsi=["legs", "lower_trunk"],
         hss=["unexpected_noise"],
-        notes="=HYPERLINK(\"http://x\")",
+        notes='=HYPERLINK("http://x")',
     )
     tracker.add_assessment(
         patient.id,

@@ -39,7 +39,14 @@ def test_header_only(empty: Tracker, exported: Path) -> None:
     path = exported / "falls.csv"
     header, _ = read_rows(path)
     write_rows(path, header, [])
-    assert "falls.csv: has a header row but no records" in messages(refused(empty, exported))
+    assert "falls.csv: has a header row but no records" in messages(refused(empty, path))
+
+
+def test_folder_of_header_only_files(empty: Tracker, exported: Path) -> None:
+    for path in exported.iterdir():
+        header, _ = read_rows(path)
+        write_rows(path, header, [])
+    assert "holds no records" in messages(refused(empty, exported))
 
 
 def test_unknown_column(empty: Tracker, exported: Path) -> None:
