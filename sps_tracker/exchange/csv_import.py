@@ -324,12 +324,13 @@ class _Planner:
                     owner = value if isinstance(value, str) else None
                 elif column.cell is Cell.TOTAL:
                     values[column.name] = value
-                elif column.cell is Cell.STAMP:
-                    values[column.name] = value if value is not None else self.now
                 else:
                     values[column.name] = value
             if bad:
                 continue
+            for stamp in ("created_at", "updated_at"):
+                if values.get(stamp) is None:
+                    values[stamp] = self.now  # a hand-written row is written now
             record_uuid = values.get("uuid")
             if record_uuid is None:
                 missing_uuid += 1
