@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sps_tracker.cli import run
+from sps_tracker.domain.scales import SCALES
 from sps_tracker.services import Tracker
 from sps_tracker.storage.models import Assessment, Fall, LabResult
 
@@ -148,3 +149,29 @@ def test_summary_rows(tmp_path: Path) -> None:
     later = tracker.monthly_summary([p.id], date_from=date(2025, 3, 1))
     assert [r.month for r in later] == ["2025-03"] and later[0].baseline_month == "2025-01"
     tracker.close()
+
+
+DOCS = Path(__file__).parents[2] / "docs" / "csv-format.md"
+
+
+def test_docs_name_every_column() -> None:
+    from sps_tracker.exchange.formats import RECORD_FORMATS, SUMMARY_COLUMNS
+
+    text = DOCS.read_text(encoding="utf-8")
+    names = {c.name for f in RECORD_FORMATS for c in f.columns} | set(SUMMARY_COLUMNS)
+    assert sorted(n for n in names if f"`{n}`" not in text) == []
+
+
+def test_docs_examples_import(empty: Tracker, tmp_path: Path) -> None:
+    blocks = DOCS.read_text(encoding="utf-8").split("```\n")[1::2]
+    patient = empty.add_patient(display_name="Kim", clinic_identifier="H-0001")
+    diary = tmp_path / "falls.csv"
+    diary.write_text(blocks[0], encoding="utf-8")
+    assert empty.import_csv(diary, patient_id=patient.id).written
+    one = tmp_path / "assessments.csv"
+    one.write_text(blocks[1], encoding="utf-8")
+    result = empty.import_csv(one, patient_id=patient.id)
+    assert result.written, [str(p) for p in result.problems]
+    assessment = empty.records(Assessment, patient.id)[0]
+    assert assessment.notes == '=worse after flu, "much" stiffer'
+    assert assessment.total(SCALES[0]) == 2
