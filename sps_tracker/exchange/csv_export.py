@@ -13,22 +13,32 @@ import logging
 import os
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, func, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.sql.expression import ColumnClause
 
 from sps_tracker.exchange.formats import (
+    FORMULA_STARTS,
     PATIENTS,
     RECORD_FORMATS,
     SUMMARY_COLUMNS,
     SUMMARY_FILENAME,
     Cell,
     FileFormat,
-    format_stored_instant,
-    neutralise,
 )
 from sps_tracker.storage.db import Database
 from sps_tracker.storage.models import Patient
@@ -123,8 +133,27 @@ def _raw(column: ColumnClause[Any] | ColumnElement[Any]) -> ColumnElement[Any]:
     return type_coerce(column, String)
 
 
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=UTC)
+def _neutralised(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """formats.neutralise in SQL: an apostrophe before text that starts like a formula.
+
+    Done by SQLite so the rows go from the cursor to csv.writer untouched (a test
+    checks it against the Python function).
+    """
+    first = func.substr(func.ltrim(column, "'"), 1, 1)
+    return case((first.in_(list(FORMULA_STARTS)), literal("'", String) + column), else_=column)
+
+
+def _iso_instant(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """formats.format_stored_instant in SQL: 'YYYY-MM-DD HH:MM:SS.ffffff' -> ISO with offset."""
+    fraction = func.substr(column, 21, 6)
+    return case(
+        (column.is_(None), None),
+        else_=func.substr(column, 1, 10)
+        + literal("T", String)
+        + func.substr(column, 12, 8)
+        + case((fraction == "000000", literal("", String)), else_=literal(".", String) + fraction)
+        + literal("+00:00", String),
+    )
 
 
 def records_query(file_format: FileFormat, selection: ExportSelection) -> Select[Any]:
@@ -138,6 +167,10 @@ def records_query(file_format: FileFormat, selection: ExportSelection) -> Select
             columns.append(patients.c.uuid)
         elif column.cell is Cell.TOTAL:
             columns.append(table.c[column.name])
+        elif column.cell in _TEXT_CELLS:
+            columns.append(_neutralised(_raw(table.c[column.name])))
+        elif column.cell in _INSTANT_CELLS:
+            columns.append(_iso_instant(_raw(table.c[column.name])))
         else:
             columns.append(_raw(table.c[column.name]))
     query: Select[Any] = select(*columns)
@@ -168,39 +201,34 @@ def _date_conditions(file_format: FileFormat, selection: ExportSelection) -> lis
     if file_format.kind == "medication":
         # A drug period counts when it overlaps the range, not only when it starts in it.
         if last is not None:
-            conditions.append(moment <= last)
+            conditions.append(_raw(moment) <= last.isoformat())
         if first is not None:
-            stop = table.c.stop_date
-            conditions.append(or_(stop.is_(None), stop >= first))
+            stop = _raw(table.c.stop_date)
+            conditions.append(or_(stop.is_(None), stop >= first.isoformat()))
         return conditions
-    instant = file_format.column(file_format.time_column)
-    timed = instant is not None and instant.cell is Cell.INSTANT
+    # Stored text compares in time order: 'YYYY-MM-DD' and 'YYYY-MM-DD HH:MM:SS.ffffff'.
+    stored = _raw(moment)
     if first is not None:
-        conditions.append(moment >= (_start(first) if timed else first))
+        conditions.append(stored >= first.isoformat())
     if last is not None:
-        conditions.append(moment < _start(last + timedelta(days=1)) if timed else moment <= last)
+        conditions.append(stored < (last + timedelta(days=1)).isoformat())
     return [and_(*conditions)] if conditions else []
 
 
 def record_rows(
     database: Database, file_format: FileFormat, selection: ExportSelection
-) -> list[list[Any]]:
-    """One file's rows as cells, ready for csv.writer."""
+) -> list[tuple[Any, ...]]:
+    """One file's rows as cells, ready for csv.writer, straight from the SQLite cursor."""
+    query = records_query(file_format, selection)
     with database.engine.connect() as connection:
-        fetched = connection.execute(records_query(file_format, selection)).all()
-    texts = [i for i, c in enumerate(file_format.columns) if c.cell in _TEXT_CELLS]
-    instants = [i for i, c in enumerate(file_format.columns) if c.cell in _INSTANT_CELLS]
-    rows: list[list[Any]] = []
-    append = rows.append
-    for fetched_row in fetched:
-        row = list(fetched_row)
-        for i in texts:
-            value = row[i]
-            # Cheap first test: most notes do not start with a formula character.
-            if value and value[0] in "'=+-@\t\r":
-                row[i] = neutralise(value)
-        for i in instants:
-            if row[i] is not None:
-                row[i] = format_stored_instant(row[i])
-        append(row)
-    return rows
+        compiled = query.compile(
+            dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+        )
+        names = compiled.positiontup or []
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        cursor = driver.execute(str(compiled), [compiled.params[name] for name in names])
+        try:
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()

@@ -323,3 +323,27 @@ def test_import_is_idempotent_and_audited(source: Tracker, exported: Path, empty
     assert record_counts(empty) == counts
     # Importing into the database it came from adds nothing either.
     assert source.import_csv(exported).new == 0
+
+
+@given(st.lists(st.one_of(TEXT, HOSTILE_TEXT), min_size=1, max_size=20))
+def test_sql_neutralising_matches_python(texts: list[str]) -> None:
+    from sqlalchemy import create_engine, literal, select
+
+    from sps_tracker.exchange.csv_export import _neutralised
+
+    engine = create_engine("sqlite://")
+    with engine.connect() as connection:
+        for text in texts:
+            got = connection.execute(select(_neutralised(literal(text)))).scalar_one()
+            assert got == neutralise(text)
+
+
+def test_date_range_filters_records(exported: Path, source: Tracker, tmp_path: Path) -> None:
+    source.export_csv(tmp_path / "march", date_from=date(2025, 3, 5), date_to=date(2025, 3, 31))
+    _, assessments = read_rows(tmp_path / "march" / "assessments.csv")
+    _, falls = read_rows(tmp_path / "march" / "falls.csv")
+    _, medications = read_rows(tmp_path / "march" / "medications.csv")
+    _, labs = read_rows(tmp_path / "march" / "labs.csv")
+    assert (len(assessments), len(falls), len(medications), len(labs)) == (0, 1, 1, 0)
+    source.export_csv(tmp_path / "day", date_from=date(2025, 3, 4), date_to=date(2025, 3, 4))
+    assert len(read_rows(tmp_path / "day" / "assessments.csv")[1]) == 1
