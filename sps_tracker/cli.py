@@ -142,12 +142,14 @@ def build_parser() -> _Parser:
         "check", parents=[common], help="check the database's integrity and ranges"
     )
     check.set_defaults(handler=_check)
-    _add_exchange_commands(commands)
+    _add_exchange_commands(commands, common)
     return parser
 
 
-def _add_exchange_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
-    export = commands.add_parser("export", help="write CSV files (see docs/csv-format.md)")
+def _add_exchange_commands(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    export = commands.add_parser(
+        "export", parents=[common], help="write CSV files (see docs/csv-format.md)"
+    )
     export.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
     export.add_argument(
         "--patient",
@@ -159,7 +161,9 @@ def _add_exchange_commands(commands: argparse._SubParsersAction[_Parser]) -> Non
     export.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE")
     export.set_defaults(handler=_export)
 
-    import_ = commands.add_parser("import", help="import CSV files: all or nothing")
+    import_ = commands.add_parser(
+        "import", parents=[common], help="import CSV files: all or nothing"
+    )
     import_.add_argument("path", metavar="PATH", help="a folder from export, or one CSV file")
     import_.add_argument("--dry-run", action="store_true", help="check only, write nothing")
     import_.add_argument(
