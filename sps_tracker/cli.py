@@ -96,6 +96,11 @@ def build_parser() -> _Parser:
         help="render the main window offscreen to FILE.png and exit",
     )
     parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation offscreen in a temporary folder (not your data) and exit",
+    )
+    parser.add_argument(
         "--view",
         choices=("history", "chart"),
         default=None,
@@ -259,6 +264,13 @@ def run(argv: Sequence[str]) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv))
+        if args.self_test:
+            from sps_tracker import selftest
+
+            return selftest.run()
+        from sps_tracker.logs import configure_logging
+
+        configure_logging(folder(args))
         if args.command is None:
             return _gui(args)
         handler: Command = args.handler
