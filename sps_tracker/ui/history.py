@@ -203,7 +203,7 @@ class HistoryView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        self.table.doubleClicked.connect(lambda _i: self._emit(self.open_requested))
+        # "activated" is a double click or Enter, depending on the platform: one signal, one form.
         self.table.activated.connect(lambda _i: self._emit(self.open_requested))
 
         self.open_button = QPushButton(self.tr("&Open…"))

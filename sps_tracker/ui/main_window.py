@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.current_dialog: QDialog | None = None
         self.views: dict[str, QWidget] = {}
+        self._shown_once = False
         self.setWindowTitle(APP_NAME)
 
         self.banner = PatientBanner()
@@ -620,6 +621,12 @@ class MainWindow(QMainWindow):
 
     def _show_dialog(self, dialog: QDialog) -> None:
         """Window-modal and non-blocking, so the event loop (and tests) keep running."""
+        if self.current_dialog is not None and self.current_dialog.isVisible():
+            # One form at a time: a second would hide behind the first.
+            dialog.deleteLater()
+            self.current_dialog.raise_()
+            self.current_dialog.activateWindow()
+            return
         self.current_dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
@@ -674,6 +681,13 @@ class MainWindow(QMainWindow):
             % self.data_dir
         )
         self._show_dialog(box)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            # Start in the history, where Ctrl+Z undoes entries (a search box would take it).
+            self.history.table.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -25,7 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from sps_tracker.domain.errors import Problem, ProblemCollector, ValidationError
-from sps_tracker.ui.widgets import enlarge_controls, parse_number, problem_label, problem_style
+from sps_tracker.ui.widgets import (
+    MIN_CONTROL_HEIGHT,
+    enlarge_controls,
+    parse_number,
+    problem_label,
+    problem_style,
+)
 
 SaveHandler = Callable[[dict[str, Any]], None]
 
@@ -85,6 +92,9 @@ class EntryForm(QDialog):
     ) -> QLabel:
         """A labelled row; the label is the input's buddy and names it for screen readers."""
         label = QLabel(text)
+        # As tall as a control, text centred: the label lines up with its field's middle.
+        label.setMinimumHeight(MIN_CONTROL_HEIGHT)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         target = focus or widget
         label.setBuddy(target)
         if not target.accessibleName():
