@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -50,7 +51,7 @@ from sps_tracker.ui.forms.patient import PatientForm
 from sps_tracker.ui.history import HistoryView, describe
 from sps_tracker.ui.mode import CLINIC, PERSONAL, SettingsDialog
 from sps_tracker.ui.settings import app_settings, stored_mode
-from sps_tracker.ui.widgets import MIN_CONTROL_HEIGHT
+from sps_tracker.ui.widgets import MIN_CONTROL_HEIGHT, enlarge_controls
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,8 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText(self.tr("Search by name or ID"))
         self.search.setAccessibleName(self.tr("Search patients"))
         self.search.setClearButtonEnabled(True)
+        for clear in self.search.findChildren(QToolButton):
+            clear.setAccessibleName(self.tr("Clear search"))
         self.search.setMinimumHeight(MIN_CONTROL_HEIGHT)
         self.search.textChanged.connect(self.refresh_patients)
         self.search.returnPressed.connect(self._focus_list)
@@ -125,7 +128,7 @@ class MainWindow(QMainWindow):
         self.empty_text = QLabel()
         self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_text.setWordWrap(True)
-        self.empty_button = QPushButton()
+        self.empty_button = QPushButton(self.tr("New patient…"))
         self.empty_button.setMinimumHeight(40)
         self.empty_button.clicked.connect(self.new_patient)
         empty_layout.addStretch(1)
@@ -157,6 +160,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Data folder: %s") % str(data_dir))
         self._restore_state()
         self.apply_mode(self.mode)
+        enlarge_controls(self)
+        # Qt's own overflow buttons get names too, so a screen reader never meets a blank.
+        for name, text in (
+            ("qt_menubar_ext_button", self.tr("More menus")),
+            ("qt_toolbar_ext_button", self.tr("More tools")),
+        ):
+            for button in self.findChildren(QToolButton, name):
+                button.setAccessibleName(text)
 
     # -- actions, menus, toolbar ------------------------------------------
 
@@ -662,7 +673,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("history/header", self.history.table.horizontalHeader().saveState())
-        self.settings.setValue("mode", self.mode)
         if self.patient is not None:
             self.settings.setValue("last_patient", self.patient.uuid)
         self.settings.sync()
