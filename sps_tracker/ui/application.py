@@ -59,7 +59,9 @@ def open_main_window(
 
     settings = app_settings()
     chosen = resolve_mode(settings, tracker, explicit=mode, interactive=interactive)
-    window = MainWindow(tracker, data_dir=data_dir, mode=chosen, settings=settings)
+    window = MainWindow(
+        tracker, data_dir=data_dir, mode=chosen, settings=settings, remember=interactive
+    )
     if view:
         window.show_view(view)
     window.show()

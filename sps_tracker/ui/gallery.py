@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_application()
     data_dir = Path(args.data_dir)
-    window = MainWindow(Tracker.open(data_dir), data_dir=data_dir, mode=args.mode)
+    window = MainWindow(Tracker.open(data_dir), data_dir=data_dir, mode=args.mode, remember=False)
     window.resize(1280, 800)
     window.show()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -72,11 +72,14 @@ class MainWindow(QMainWindow):
         data_dir: Path,
         mode: str | None = None,
         settings: QSettings | None = None,
+        remember: bool = True,
     ) -> None:
         super().__init__()
         self.tracker = tracker
         self.data_dir = data_dir
         self.settings = settings or app_settings()
+        # A screenshot or a gallery run looks, and leaves the person's window state alone.
+        self.remember = remember
         self.mode = mode or stored_mode(self.settings) or CLINIC
         self.patient: Patient | None = None
         self.undo_stack = QUndoStack(self)
@@ -84,6 +87,7 @@ class MainWindow(QMainWindow):
         self.views: dict[str, QWidget] = {}
         self._shown_once = False
         self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(720, 480)
 
         self.banner = PatientBanner()
         self.banner.edit_button.clicked.connect(self.edit_patient)
@@ -426,7 +430,8 @@ class MainWindow(QMainWindow):
                 self.empty_text.setText(self.tr("No patients yet."))
                 self.empty_button.setText(self.tr("New patient…"))
         else:
-            self.settings.setValue("last_patient", patient.uuid)
+            if self.remember:
+                self.settings.setValue("last_patient", patient.uuid)
             self.pages.setCurrentWidget(self.tabs)
             self.refresh_history()
         for view in self.views.values():
@@ -576,6 +581,7 @@ class MainWindow(QMainWindow):
         delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
+        box.setStyleSheet("QLabel { min-width: 22em; }")
         for button in (delete, cancel):
             button.setMinimumHeight(MIN_CONTROL_HEIGHT)
             button.setAccessibleName(button.text().replace("&", ""))
@@ -670,6 +676,8 @@ class MainWindow(QMainWindow):
                 self.history.table.setColumnWidth(column, width)
 
     def save_state(self) -> None:
+        if not self.remember:
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("history/header", self.history.table.horizontalHeader().saveState())

@@ -173,6 +173,10 @@ def test_an_unreadable_number_and_a_missing_unit_are_named(
     window = open_window()
     window.new_entry(LabResult)
     form = dialog_of(window, qtbot)
+    # A fresh form is quiet: Save is off, but nothing is called wrong before a change.
+    assert form.problem_text("value") == ""
+    assert not form.save_button.isEnabled()
+    qtbot.keyClicks(form.lab, "City lab")
     assert form.problem_text("value") == "Value is required"
     qtbot.keyClicks(form.value, "lots")
     assert form.problem_text("value") == "Value must be a number, like 12.5"

@@ -58,8 +58,8 @@ def test_screenshot_never_waits_on_the_question(data_dir: Path, tmp_path: Path) 
     picture = tmp_path / "empty.png"
     assert run(["--data-dir", str(data_dir), "--screenshot", str(picture)]) == 0
     assert picture.stat().st_size > 1000
-    # Nobody answered, so nothing was decided for the next, real start.
-    assert app_settings().value("mode") is None
+    # Nobody answered, so nothing was decided for the next, real start, nor remembered.
+    assert app_settings().allKeys() == []
 
 
 def test_the_clinic_question_button_chooses_clinic(qtbot: Any) -> None:
@@ -93,7 +93,7 @@ def test_settings_live_in_the_test_folder_not_the_home(
     tracker.add_patient(display_name="Ann One")
     second = tracker.add_patient(display_name="Bob Two")
     window = open_window()
-    window.resize(700, 500)
+    window.resize(760, 520)
     window.history.table.setColumnWidth(1, 211)
     row = next(
         i
@@ -113,4 +113,4 @@ def test_settings_live_in_the_test_folder_not_the_home(
     again = open_window()
     assert again.patient.id == second.id  # the last patient comes back
     assert again.history.table.columnWidth(1) == 211  # and the column layout
-    assert again.size().width() == 700
+    assert again.size().width() == 760

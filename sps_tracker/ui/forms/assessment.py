@@ -39,6 +39,7 @@ class AssessmentForm(EntryForm):
     ) -> None:
         title = self.tr("New assessment") if assessment is None else self.tr("Edit assessment")
         super().__init__(parent, title, birth_date=birth_date)
+        self.quiet = assessment is None
         a = assessment
         self.assessed_at = datetime_edit(a.assessed_at if a else None)
         self.source = QComboBox()

@@ -61,6 +61,9 @@ class EntryForm(QDialog):
         self.setModal(True)
         self.birth_date = birth_date
         self.on_save: SaveHandler | None = None
+        # A fresh form stays quiet until the person changes something; Save is off meanwhile.
+        self.quiet = False
+        self._started = False
         self.saved_values: dict[str, Any] | None = None
         self._problem_labels: dict[str, QLabel] = {}
         self._field_widgets: dict[str, QWidget] = {}
@@ -131,6 +134,7 @@ class EntryForm(QDialog):
         enlarge_controls(self)
         self._watch_inputs()
         self.revalidate()
+        self._started = True
 
     def _watch_inputs(self) -> None:
         for widget in self.findChildren(QWidget):
@@ -175,8 +179,10 @@ class EntryForm(QDialog):
         return values, found.problems
 
     def revalidate(self) -> bool:
+        if self._started:
+            self.quiet = False
         _values, problems = self.current()
-        self.show_problems(problems)
+        self.show_problems([] if self.quiet else problems)
         self.save_button.setEnabled(not problems)
         return not problems
 

@@ -25,6 +25,7 @@ class FallForm(EntryForm):
     ) -> None:
         title = self.tr("New fall") if fall is None else self.tr("Edit fall")
         super().__init__(parent, title, birth_date=birth_date)
+        self.quiet = fall is None
         self.occurred_at = datetime_edit(fall.occurred_at if fall else None)
         self.trigger = QComboBox()
         for choice in vocab.FALL_TRIGGERS:

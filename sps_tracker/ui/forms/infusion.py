@@ -41,6 +41,7 @@ class InfusionForm(EntryForm):
             self.tr("New infusion course") if course is None else self.tr("Edit infusion course")
         )
         super().__init__(parent, title, birth_date=birth_date)
+        self.quiet = course is None
         c = course
         self.first_day = date_edit(c.first_day if c else None)
         self.days = QSpinBox()

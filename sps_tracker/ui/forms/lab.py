@@ -25,6 +25,7 @@ class LabForm(EntryForm):
     ) -> None:
         title = self.tr("New lab result") if result is None else self.tr("Edit lab result")
         super().__init__(parent, title, birth_date=birth_date)
+        self.quiet = result is None
         self.analyte = QComboBox()
         self.analyte.setEditable(True)
         self.analyte.addItems(list(vocab.LAB_ANALYTES))

@@ -28,6 +28,7 @@ class MedicationForm(EntryForm):
     ) -> None:
         title = self.tr("New medication") if period is None else self.tr("Edit medication")
         super().__init__(parent, title, birth_date=birth_date)
+        self.quiet = period is None
         self.drug = QLineEdit(period.drug if period else "")
         self.drug.setCompleter(QCompleter(list(SUGGESTED_DRUGS), self.drug))
         self.daily_dose = QLineEdit(format_number(period.daily_dose) if period else "")

@@ -25,6 +25,7 @@ class PatientForm(EntryForm):
         else:
             title = self.tr("Edit patient")
         super().__init__(parent, title)
+        self.quiet = patient is None
         self.name = QLineEdit(patient.display_name if patient else "")
         self.clinic_identifier = QLineEdit(patient.clinic_identifier or "" if patient else "")
         self.clinic_identifier.setPlaceholderText(self.tr("e.g. hospital number"))
