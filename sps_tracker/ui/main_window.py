@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 8, 8, 8)
+        right_layout.setContentsMargins(8, 8, 8, 8)
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.pages, 1)
 
@@ -520,7 +520,7 @@ class MainWindow(QMainWindow):
             return
         patient = self.patient
         form = self._form_for(kind, None)
-        form.setWindowTitle(f"{form.windowTitle()} — {patient.display_name}")
+        form.set_patient_name(patient.display_name)
 
         def save(values: dict[str, Any]) -> None:
             record = self.tracker.add(kind, patient.id, **values)
@@ -548,7 +548,7 @@ class MainWindow(QMainWindow):
             self.refresh_history()
             return
         form = self._form_for(kind, before)
-        form.setWindowTitle(f"{form.windowTitle()} — {self.patient.display_name}")
+        form.set_patient_name(self.patient.display_name)
 
         def save(values: dict[str, Any]) -> None:
             after = self.tracker.update(kind, before.id, **values)

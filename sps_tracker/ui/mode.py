@@ -91,7 +91,10 @@ def resolve_mode(
     elif not interactive:
         return CLINIC
     else:
-        mode = ask() or CLINIC
+        answer = ask()
+        if answer is None:
+            return CLINIC  # closed without an answer: ask again next time
+        mode = answer
     settings.setValue("mode", mode)
     settings.sync()
     return mode

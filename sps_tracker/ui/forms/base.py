@@ -67,6 +67,10 @@ class EntryForm(QDialog):
         self.saved_values: dict[str, Any] | None = None
         self._problem_labels: dict[str, QLabel] = {}
         self._field_widgets: dict[str, QWidget] = {}
+        # Whose entry this is, inside the form too: a wrong-patient entry is the worst error.
+        self.for_patient = QLabel()
+        self.for_patient.setObjectName("formPatient")
+        self.for_patient.hide()
         self.general_problems = problem_label()
         self.general_problems.setObjectName("generalProblems")
         self.buttons = QDialogButtonBox(
@@ -116,6 +120,12 @@ class EntryForm(QDialog):
         form.addRow(label, holder)
         return label
 
+    def set_patient_name(self, name: str) -> None:
+        self.for_patient.setText(self.tr("For <b>%s</b>") % name.replace("<", "&lt;"))
+        self.for_patient.setTextFormat(Qt.TextFormat.RichText)
+        self.for_patient.show()
+        self.setWindowTitle(f"{self.windowTitle()} — {name}")
+
     def register_field(self, field: str, widget: QWidget, problem: QLabel) -> None:
         self._problem_labels[field] = problem
         self._field_widgets[field] = widget
@@ -123,6 +133,7 @@ class EntryForm(QDialog):
     def finish(self, body: QWidget | QLayout) -> None:
         """Lay out the body above the general messages and the buttons; start checking."""
         layout = QVBoxLayout(self)
+        layout.addWidget(self.for_patient)
         if isinstance(body, QLayout):
             layout.addLayout(body)
         else:
