@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from driving import dialog_of, tick
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QWidget
@@ -23,6 +22,7 @@ from sps_tracker.storage.models import (
 from sps_tracker.ui.body_map import BodyMap
 from sps_tracker.ui.forms.base import input_widgets
 from sps_tracker.ui.widgets import MIN_CONTROL_HEIGHT
+from tests.ui.driving import dialog_of, tick
 
 LEFT = Qt.MouseButton.LeftButton
 KINDS = (Assessment, Fall, InfusionCourse, MedicationPeriod, LabResult)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from driving import click_row, dialog_of, shortcut, tick
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from sps_tracker.services import Tracker
 from sps_tracker.storage.models import Assessment, Fall, InfusionCourse
 from sps_tracker.ui.history import describe
+from tests.ui.driving import click_row, dialog_of, shortcut, tick
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from driving import dialog_of
 from PySide6.QtCore import Qt
 
 from sps_tracker.ui.mode import ModeQuestion, resolve_mode
 from sps_tracker.ui.settings import app_settings, settings_path
+from tests.ui.driving import dialog_of
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -114,3 +114,27 @@ def test_settings_live_in_the_test_folder_not_the_home(
     assert again.patient.id == second.id  # the last patient comes back
     assert again.history.table.columnWidth(1) == 211  # and the column layout
     assert again.size().width() == 760
+
+
+def test_a_personal_diary_starts_with_the_profile(qtbot: Any, open_window: Any, tracker: Any):
+    window = open_window(mode="personal")
+    assert window.banner.name.text() == "No profile yet"
+    assert not window.new_assessment_action.isEnabled()
+    qtbot.mouseClick(window.empty_button, LEFT)
+    form = dialog_of(window, qtbot)
+    assert form.windowTitle() == "Your profile"
+    qtbot.keyClicks(form.name, "Pat Diary")
+    qtbot.mouseClick(form.save_button, LEFT)
+    qtbot.waitUntil(lambda: window.patient is not None)
+    assert window.banner.name.text() == "Pat Diary"
+    assert window.new_assessment_action.isEnabled()
+    assert [s.patient.display_name for s in tracker.list_patients()] == ["Pat Diary"]
+
+
+def test_show_view_opens_the_history_tab(open_window: Any, tracker: Any) -> None:
+    tracker.add_patient(display_name="Vi Ew")
+    window = open_window()
+    window.show_view("chart")  # not built yet: the window stays where it is
+    assert window.tabs.currentWidget() is window.history
+    window.show_view("history")
+    assert window.tabs.currentWidget() is window.history
