@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sps_tracker.ui.gallery")
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--mode", choices=("clinic", "personal"), default="clinic")
+    parser.add_argument("--dark", action="store_true", help="a dark palette, as a dark desktop")
     parser.add_argument("out", type=Path)
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -40,6 +41,27 @@ def main(argv: list[str] | None = None) -> int:
     from sps_tracker.ui.mode import ModeQuestion, SettingsDialog
 
     app = create_application()
+    if args.dark:
+        from PySide6.QtGui import QColor, QPalette
+
+        app.setStyle("Fusion")
+        dark = QPalette()
+        for role, colour in (
+            (QPalette.ColorRole.Window, "#2b2b2b"),
+            (QPalette.ColorRole.WindowText, "#e6e6e6"),
+            (QPalette.ColorRole.Base, "#1e1e1e"),
+            (QPalette.ColorRole.AlternateBase, "#333333"),
+            (QPalette.ColorRole.Text, "#e6e6e6"),
+            (QPalette.ColorRole.Button, "#3a3a3a"),
+            (QPalette.ColorRole.ButtonText, "#e6e6e6"),
+            (QPalette.ColorRole.Highlight, "#3d7bd9"),
+            (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        ):
+            dark.setColor(role, QColor(colour))
+        dark.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8a8a8a"))
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+            dark.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
+        app.setPalette(dark)
     data_dir = Path(args.data_dir)
     window = MainWindow(Tracker.open(data_dir), data_dir=data_dir, mode=args.mode, remember=False)
     window.resize(1280, 800)
