@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sps_tracker import APP_NAME, __version__
+from sps_tracker import APP_NAME
 from sps_tracker.services import NotFoundError, Tracker
 from sps_tracker.storage.models import (
     Assessment,
@@ -686,19 +686,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.NoIcon)
-        box.setWindowTitle(self.tr("About SPS Tracker"))
-        box.setText(f"<b>{APP_NAME} {__version__}</b>")
-        box.setInformativeText(
-            self.tr(
-                "A diary and clinic record for stiff-person syndrome: stiff areas, "
-                "sensitivity triggers, falls, IVIg courses, medication and lab results.\n\n"
-                "Data folder: %s"
-            )
-            % self.data_dir
-        )
-        self._show_dialog(box)
+        from sps_tracker.ui.about import show_about
+
+        show_about(self.data_dir, self)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
