@@ -86,10 +86,10 @@ def resolve_mode(
     remembered = stored_mode(settings)
     if remembered is not None:
         return remembered
+    if not interactive:
+        return CLINIC  # a screenshot decides nothing for the person's next start
     if tracker.list_patients():
         mode = CLINIC
-    elif not interactive:
-        return CLINIC
     else:
         answer = ask()
         if answer is None:

@@ -52,8 +52,17 @@ def test_no_question_when_mode_is_given(tracker: Any, explicit: str) -> None:
     assert mode == explicit
 
 
-def test_screenshot_never_waits_on_the_question(data_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("has_patients", [False, True])
+def test_screenshot_never_waits_on_the_question(
+    data_dir: Path, tmp_path: Path, has_patients: bool
+) -> None:
     from sps_tracker.cli import run
+    from sps_tracker.services import Tracker
+
+    if has_patients:
+        tracker = Tracker.open(data_dir)
+        tracker.add_patient(display_name="Shown Once")
+        tracker.close()
 
     picture = tmp_path / "empty.png"
     assert run(["--data-dir", str(data_dir), "--screenshot", str(picture)]) == 0
