@@ -100,6 +100,7 @@ class ReferenceSet:
     scale: str
     bands: tuple[Band, ...]
     url: str = ""
+    short_source: str = ""  # a few words for a legend, e.g. "NCT03829826"
     version: int = FORMAT_VERSION
     origin: str = ""  # the file it came from, for messages
 
@@ -255,12 +256,15 @@ def parse_reference_set(data: object, origin: str = "") -> ReferenceSet:
     title = _text(p, data, "title", "", required=True)
     population = _text(p, data, "population", "", required=True)
     source = data.get("source")
-    citation, url, source_kind = "", "", None
+    citation, url, short_source, source_kind = "", "", "", None
     if not isinstance(source, dict):
         p.add("source", "source must be an object with a citation and a kind")
     else:
         citation = _text(p, source, "citation", "source.", required=True)
         url = _text(p, source, "url", "source.", required=False)
+        short_source = _text(p, source, "short", "source.", required=False)
+        if len(short_source) > 40:
+            p.add("source.short", "source.short must be at most 40 characters")
         source_kind = _choice(p, source.get("kind"), SourceKind, "source.kind")
     scale: Scale | None = None
     keys = [s.key for s in SCALES]
@@ -292,6 +296,7 @@ def parse_reference_set(data: object, origin: str = "") -> ReferenceSet:
         scale.key,
         tuple(bands),
         url,
+        short_source,
         version,
         origin,
     )
@@ -368,6 +373,7 @@ def to_json(reference: ReferenceSet) -> str:
             "citation": reference.citation,
             "kind": reference.source_kind.value,
             "url": reference.url,
+            "short": reference.short_source,
         },
         "population": reference.population,
         "scale": reference.scale,
