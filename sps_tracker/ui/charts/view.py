@@ -9,6 +9,8 @@ from pathlib import Path
 import pyqtgraph as pg
 import pyqtgraph.exporters
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -164,6 +166,15 @@ class ChartView(QWidget):
             exporter.parameters()["background"] = background
         elif suffix == ".svg":
             exporter = pyqtgraph.exporters.SVGExporter(scene_item)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                exporter.export(str(path))
+            except ValueError:
+                # pyqtgraph 0.14 cannot parse the closed paths Qt >= 6.10 writes
+                # (pyqtgraph issue 3495); Qt's own SVG writer draws the same scene.
+                self._export_svg_with_qt(path)
+            log.info("exported a chart as svg")
+            return path
         else:
             raise ValidationError(
                 "file", self.tr("Export as .png or .svg, not %1").replace("%1", suffix or path.name)
@@ -174,6 +185,21 @@ class ChartView(QWidget):
             raise OSError(self.tr("The chart could not be written to %1").replace("%1", str(path)))
         log.info("exported a chart as %s", suffix)
         return path
+
+    def _export_svg_with_qt(self, path: Path) -> None:
+        scene = self.current_graphics().scene()
+        area = scene.sceneRect()
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(area.size().toSize())
+        generator.setViewBox(area)
+        generator.setTitle(self.tr("SPS Tracker chart"))
+        painter = QPainter(generator)
+        try:
+            painter.fillRect(area, self.trend.colours.background)
+            scene.render(painter, area, area)
+        finally:
+            painter.end()
 
     def export_dialog(self, suffix: str) -> Path | None:
         """Ask where to save, then export (the File menu calls this with "png" or "svg")."""
