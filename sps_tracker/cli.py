@@ -102,8 +102,18 @@ def build_parser() -> _Parser:
         help="which view of the first patient the window opens on",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # --data-dir works after the command too; SUPPRESS keeps the global value when absent.
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="data folder (default: the platform's)",
+    )
 
-    demo = commands.add_parser("demo", help="add clearly labelled synthetic patients")
+    demo = commands.add_parser(
+        "demo", parents=[common], help="add clearly labelled synthetic patients"
+    )
     demo.add_argument("--patients", type=_positive_int, default=3, metavar="N")
     demo.add_argument("--years", type=_positive_float, default=2.0, metavar="Y")
     demo.add_argument("--seed", type=_int, default=1, metavar="S")
@@ -123,10 +133,14 @@ def build_parser() -> _Parser:
     )
     demo.set_defaults(handler=_demo)
 
-    patients = commands.add_parser("patients", help="list patients: id, name, assessments")
+    patients = commands.add_parser(
+        "patients", parents=[common], help="list patients: id, name, assessments"
+    )
     patients.set_defaults(handler=_patients)
 
-    check = commands.add_parser("check", help="check the database's integrity and ranges")
+    check = commands.add_parser(
+        "check", parents=[common], help="check the database's integrity and ranges"
+    )
     check.set_defaults(handler=_check)
     return parser
 
@@ -172,7 +186,7 @@ def _demo(args: argparse.Namespace) -> int:
         )
     finally:
         tracker.close()
-    print(f"Added {len(made)} synthetic demo patients to {folder(args)}")
+    print(f"Added {len(made)} synthetic demo patient(s) to {folder(args)}")
     return EXIT_OK
 
 
