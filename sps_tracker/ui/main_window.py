@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -142,7 +144,7 @@ class MainWindow(QMainWindow):
 
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(self.history)
+        splitter.addWidget(self._build_views())
         splitter.setStretchFactor(1, 3)
 
         central = QWidget()
@@ -157,6 +159,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self._add_chart_actions(file_menu)
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -188,6 +191,7 @@ class MainWindow(QMainWindow):
 
     def set_patient(self, patient: Patient | None) -> None:
         self.patient = patient
+        self.chart_view.set_patient(patient.id if patient else None)
         if patient is None:
             self.banner.setText(self.tr("No patient selected"))
             self.history_model.set_entries([])
@@ -203,6 +207,43 @@ class MainWindow(QMainWindow):
 
     def show_view(self, view: str) -> None:
         """Open on a named view of the current patient (``--view``)."""
+        if view == "chart":
+            self.views.setCurrentWidget(self.chart_view)
+        elif view == "history":
+            self.views.setCurrentWidget(self.history)
+
+    # -- the chart view (issue 4) -------------------------------------------
+
+    def _build_views(self) -> QTabWidget:
+        """The patient's history and charts, one tab each."""
+        from sps_tracker.ui.charts import ChartView
+
+        self.chart_view = ChartView(self.tracker)
+        self.views = QTabWidget()
+        self.views.setAccessibleName(self.tr("Patient views"))
+        self.views.addTab(self.history, self.tr("History"))
+        self.views.addTab(self.chart_view, self.tr("Chart"))
+        return self.views
+
+    def _add_chart_actions(self, file_menu: QMenu) -> None:
+        for text, handler in (
+            (self.tr("Export chart as &PNG…"), lambda: self._export_chart("png")),
+            (self.tr("Export chart as &SVG…"), lambda: self._export_chart("svg")),
+            (self.tr("&Import reference set…"), self.chart_view.import_reference_dialog),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(handler)
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+
+    def _export_chart(self, suffix: str) -> None:
+        if self.patient is None:
+            QMessageBox.information(
+                self, self.tr("Export chart"), self.tr("Choose a patient first.")
+            )
+            return
+        self.views.setCurrentWidget(self.chart_view)
+        self.chart_view.export_dialog(suffix)
 
     def show_about(self) -> None:
         QMessageBox.about(

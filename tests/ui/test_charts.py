@@ -339,6 +339,7 @@ def test_a_patient_with_no_records_yet(qtbot: QtBot, tracker: Tracker) -> None:
     empty = tracker.add_patient(display_name="New")
     v = ChartView(tracker)
     qtbot.addWidget(v)
+    v.show()
     v.set_patient(empty.id)
     assert v.summary.values["dsi"].text() == "no assessment yet"
     assert "No infusion course" in v.cycles.caption.text()
@@ -356,6 +357,8 @@ def test_one_assessment_and_no_infusion(qtbot: QtBot, tracker: Tracker) -> None:
     v = ChartView(tracker)
     qtbot.addWidget(v)
     v.set_patient(p.id)
+    assert v.data is None  # not drawn while hidden
+    v.show()
     x, y = v.trend.score_items[("dsi", "clinician")].getOriginalDataset()
     assert list(y) == [1]
     assert "no DSI baseline" in v.summary.values["response"].text()

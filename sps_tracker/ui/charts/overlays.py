@@ -106,7 +106,9 @@ def reference_overlay(
     scale = reference.scale
     for band in reference.bands:
         brief = reference.short_source or short(reference.citation, 28)
-        name = f"{band.label or reference.title} ({kind}, {brief})"
+        # A scale bound's source is the scale itself; the tooltip and hover give the citation.
+        where = kind if reference.source_kind is SourceKind.SCALE_BOUND else f"{kind}, {brief}"
+        name = f"{band.label or reference.title} ({where})"
         if band.group:
             name += f" ({band.group})"
         span = band.anchor.day_span()

@@ -45,7 +45,7 @@ class SummaryPanel(QGroupBox):
             title.setBuddy(label)
             form.addRow(title, label)
             self.values[key] = label
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(220)
 
     def set_summary(self, summary: analysis.Summary) -> None:
         for s in SCALES:

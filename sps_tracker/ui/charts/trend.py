@@ -86,7 +86,7 @@ class TrendChart(QWidget):
         self.falls_plot.setMouseEnabled(x=True, y=False)
         self.falls_plot.setMenuEnabled(False)
         self.falls_plot.hideButtons()
-        self.falls_plot.setMaximumHeight(140)
+        self.falls_plot.setMaximumHeight(120)
         for plot in (*self.plots.values(), self.falls_plot):
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setPen(self.colours.foreground)
@@ -286,7 +286,7 @@ class TrendChart(QWidget):
             )
             self.falls_plot.addItem(markers)
             self.fall_markers = markers
-            self.legend_entries.append((markers, self.tr("Fall (bars: falls per 30 days)")))
+            self.legend_entries.append((markers, self.tr("Fall (bars: per 30 days)")))
         self.falls_plot.setYRange(-1.2, max(highest, 2) + 0.5, padding=0)
         self.falls_plot.getAxis("left").setTicks(
             [[(i, str(i)) for i in range(0, max(highest, 2) + 1, max(1, (highest + 3) // 4))]]
@@ -314,9 +314,7 @@ class TrendChart(QWidget):
             )
             plot.addItem(marks, ignoreBounds=True)
             if s is SCALES[0]:
-                self.legend_entries.append(
-                    (marks, self.tr("Medication start / stop / dose change"))
-                )
+                self.legend_entries.append((marks, self.tr("Medication change")))
 
     def _trial_overlay(
         self,

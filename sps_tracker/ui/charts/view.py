@@ -9,7 +9,7 @@ from pathlib import Path
 import pyqtgraph as pg
 import pyqtgraph.exporters
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainter, QShowEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -49,6 +49,7 @@ class ChartView(QWidget):
         super().__init__(parent)
         self.tracker = tracker
         self.patient_id: int | None = None
+        self._stale = False
         self.data: ChartData | None = None
         self.reference_sets: list[ReferenceSet] = []
         self.setAccessibleName(self.tr("Charts"))
@@ -94,7 +95,7 @@ class ChartView(QWidget):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(300)
+        scroll.setMinimumWidth(270)
         scroll.setMaximumWidth(380)
 
         self.empty = QLabel(self.tr("Choose a patient to see their charts."))
@@ -114,8 +115,16 @@ class ChartView(QWidget):
     # -- data -----------------------------------------------------------------
 
     def set_patient(self, patient_id: int | None) -> None:
+        """Show a patient; drawing waits until the view is on screen (hidden tabs cost nothing)."""
         self.patient_id = patient_id
-        self.refresh()
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def chosen_sources(self) -> frozenset[str] | None:
         key = self.sources.currentData()
@@ -123,6 +132,7 @@ class ChartView(QWidget):
 
     def refresh(self) -> None:
         """Read the patient again (after an entry changed) and redraw everything."""
+        self._stale = False
         if self.patient_id is None:
             self.data = None
             self.stack.setCurrentWidget(self.empty)
