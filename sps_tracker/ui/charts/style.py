@@ -50,7 +50,7 @@ def chart_colours(palette: QPalette) -> ChartColours:
         return ChartColours(
             dark, base, text, 0.25,
             clinician=_c("#56B4E9"), patient=_c("#E69F00"), course=_c("#009E73", 70),
-            fall=_c("#CC79A7"), medication=_c("#F0E442"), baseline=_c("#FFFFFF", 200),
+            fall=_c("#CC79A7"), medication=_c("#DDDDDD"), baseline=_c("#FFFFFF", 200),
             threshold=_c("#F0E442"), reference=_c("#BBBBBB"), band=_c("#BBBBBB", 45),
             trial=_c("#CC79A7", 40), cycle=_c("#56B4E9", 80), median=_c("#E69F00"),
         )  # fmt: skip

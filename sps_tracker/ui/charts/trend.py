@@ -391,7 +391,7 @@ class TrendChart(QWidget):
         overlay.add_to(self.plots)
         check = self.overlay_checks.get(overlay.key)
         if check is None:
-            title = overlay.title if len(overlay.title) <= 34 else overlay.title[:33] + "…"
+            title = overlay.title if len(overlay.title) <= 30 else overlay.title[:29] + "…"
             check = QCheckBox(title)
             check.setChecked(overlay.visible_by_default)
             check.setMinimumHeight(28)

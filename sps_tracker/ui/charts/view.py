@@ -95,7 +95,7 @@ class ChartView(QWidget):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(270)
+        scroll.setMinimumWidth(300)
         scroll.setMaximumWidth(380)
 
         self.empty = QLabel(self.tr("Choose a patient to see their charts."))
