@@ -81,3 +81,33 @@ def test_export_without_a_patient_says_so(
     monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
     _action(w, "Export chart as PNG…").trigger()
     assert told == ["Choose a patient first."]
+
+
+def test_view_chart_screenshot_from_the_command_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QColor, QImage
+
+    folder = tmp_path / "d"
+    base = [sys.executable, "-m", "sps_tracker", "--data-dir", str(folder)]
+    made = subprocess.run(
+        [*base, "demo", "--patients", "1", "--years", "1"], capture_output=True, text=True
+    )
+    assert made.returncode == 0, made.stderr
+    shot = tmp_path / "chart.png"
+    result = subprocess.run(
+        [*base, "--view", "chart", "--screenshot", str(shot)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(shot))
+    assert image.width() >= 800
+    # Clinician points are drawn in Okabe-Ito blue (0, 114, 178) on a light theme; the
+    # history table has none, so finding it proves the chart is what was pictured.
+    blue = 0
+    for x in range(0, image.width(), 2):
+        for y in range(0, image.height(), 2):
+            c = QColor(image.pixel(x, y))
+            if abs(c.red()) < 12 and abs(c.green() - 114) < 12 and abs(c.blue() - 178) < 12:
+                blue += 1
+    assert blue > 20
