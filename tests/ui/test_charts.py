@@ -398,3 +398,24 @@ def test_ten_years_draw_and_pan_quickly(qtbot: QtBot, tracker: Tracker) -> None:
     panned = (time.perf_counter() - started) / 20
     assert drawn < 5.0, drawn
     assert panned < 0.5, panned
+
+
+def test_hover_near_a_reference_line_names_its_source(view: ChartView, qtbot: QtBot) -> None:
+    qtbot.mouseClick(view.trend.range_buttons["3m"], Qt.MouseButton.LeftButton)
+    (threshold,) = _lines(view, "set:nct03829826-response", "dsi")
+    # Half a day after a self-rating: far from every point, on the line.
+    x = datetime(2026, 6, 1, 7, tzinfo=UTC).timestamp()
+    text = _hover(view, qtbot, "dsi", x, threshold)
+    assert "NCT03829826" in text and "published threshold" in text
+
+
+def test_the_baseline_window_can_be_chosen(view: ChartView, qtbot: QtBot) -> None:
+    before = _lines(view, "baseline", "dsi")
+    view.baseline_days.clear()
+    qtbot.keyClicks(view.baseline_days, "7")
+    qtbot.keyClick(view.baseline_days, Qt.Key.Key_Return)
+    after = _lines(view, "baseline", "dsi")
+    assert after != before
+    found = view.trend.overlays["baseline"].lines[0]
+    assert (found.x1 - found.x0) == pytest.approx(7 * 86400, abs=3600)
+    assert "7 days before" in view.baseline_days.text()

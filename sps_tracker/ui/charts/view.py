@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QScrollArea,
+    QSpinBox,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -76,6 +77,16 @@ class ChartView(QWidget):
             self.tr("Which ratings the baseline, response, comparison and cycles count")
         )
         self.sources.currentIndexChanged.connect(lambda _=0: self.refresh())
+        self.baseline_days = QSpinBox()
+        self.baseline_days.setRange(7, 365)
+        self.baseline_days.setValue(analysis.DEFAULT_BASELINE_DAYS)
+        self.baseline_days.setSuffix(self.tr(" days before the first course"))
+        self.baseline_days.setMinimumHeight(32)
+        self.baseline_days.setAccessibleName(self.tr("Baseline window"))
+        self.baseline_days.setToolTip(
+            self.tr("The baseline is the mean of the scores in these days (default 90)")
+        )
+        self.baseline_days.editingFinished.connect(self.refresh)
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setAccessibleName(self.tr("Reference files that could not be read"))
@@ -87,6 +98,7 @@ class ChartView(QWidget):
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         form.addRow(self.tr("Scores counted"), self.sources)
+        form.addRow(self.tr("Baseline window"), self.baseline_days)
         side_layout.addLayout(form)
         side_layout.addWidget(self.trend.overlay_box)
         side_layout.addWidget(self.problems)
@@ -142,7 +154,10 @@ class ChartView(QWidget):
         self.problems.setVisible(bool(broken))
         self.problems.setText("\n".join(str(e) for e in broken))
         sources = self.chosen_sources()
-        self.trend.set_data(self.data, self.reference_sets, sources=sources)
+        window = analysis.default_baseline_window(
+            self.data.course_starts, days=self.baseline_days.value()
+        )
+        self.trend.set_data(self.data, self.reference_sets, sources=sources, baseline_window=window)
         self.cycles.set_data(self.data, sources=sources)
         self.summary.set_summary(
             analysis.summarize(
@@ -151,6 +166,7 @@ class ChartView(QWidget):
                 self.data.fall_times,
                 today=date.today(),
                 tz=None,
+                baseline_window=window,
                 sources=sources,
             )
         )
