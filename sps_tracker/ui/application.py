@@ -24,6 +24,9 @@ def create_application() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(APP_ID)
     app = QApplication(sys.argv[:1])
+    from sps_tracker.ui.about import app_icon
+
+    app.setWindowIcon(app_icon())
     # Startle triggers spasms in SPS: no widget animations anywhere.
     from PySide6.QtCore import Qt
 

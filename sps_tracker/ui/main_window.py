@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sps_tracker import APP_NAME, __version__
+from sps_tracker import APP_NAME
 from sps_tracker.domain import vocabulary as vocab
 from sps_tracker.services import HistoryEntry, Tracker
 from sps_tracker.storage.models import (
@@ -246,11 +246,9 @@ class MainWindow(QMainWindow):
         self.chart_view.export_dialog(suffix)
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About SPS Tracker"),
-            self.tr("SPS Tracker %s\nData folder: %s") % (__version__, self.data_dir),
-        )
+        from sps_tracker.ui.about import show_about
+
+        show_about(self.data_dir, self)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self.tracker.close()
