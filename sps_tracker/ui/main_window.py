@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -126,6 +127,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.add_view("history", self.history, self.tr("History"))
+        from sps_tracker.ui.charts import ChartView
+
+        self.chart_view = ChartView(self.tracker)
+        self.add_view("chart", self.chart_view, self.tr("Chart"))
 
         self.empty = QWidget()
         empty_layout = QVBoxLayout(self.empty)
@@ -260,6 +265,11 @@ class MainWindow(QMainWindow):
             self.tr("&History"), lambda: self.show_view("history"), "Ctrl+1"
         )
         self.about_action = self._action(self.tr("&About SPS Tracker"), self.show_about)
+        self.chart_view_action = self._action(
+            self.tr("&Chart"), lambda: self.show_view("chart"), "Ctrl+2"
+        )
+        self.export_csv_action = self._action(self.tr("&Export CSV…"), self.export_csv)
+        self.import_csv_action = self._action(self.tr("&Import CSV…"), self.import_csv)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -267,6 +277,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_patient_action)
         file_menu.addAction(self.edit_patient_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.export_csv_action)
+        file_menu.addAction(self.import_csv_action)
+        file_menu.addSeparator()
+        self._add_chart_actions(file_menu)
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.undo_action)
@@ -281,6 +295,7 @@ class MainWindow(QMainWindow):
             record_menu.addAction(action)
         self.view_menu = bar.addMenu(self.tr("&View"))
         self.view_menu.addAction(self.history_view_action)
+        self.view_menu.addAction(self.chart_view_action)
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.find_patient_action)
         help_menu = bar.addMenu(self.tr("&Help"))
@@ -442,7 +457,43 @@ class MainWindow(QMainWindow):
     def refresh_history(self) -> None:
         if self.patient is not None:
             self.history.set_entries(self.tracker.history(self.patient.id))
+            self.chart_view.set_patient(self.patient.id)  # redraws now only if on screen
         self._update_actions()
+
+    # -- exchange and charts ----------------------------------------------
+
+    def export_csv(self) -> None:
+        from sps_tracker.ui.dialogs.exchange import ExportDialog
+
+        chosen = [self.patient.id] if self.patient is not None else []
+        self._show_dialog(ExportDialog(self.tracker, self, patient_ids=chosen))
+
+    def import_csv(self) -> None:
+        from sps_tracker.ui.dialogs.exchange import ImportDialog
+
+        dialog = ImportDialog(self.tracker, self)
+        dialog.accepted.connect(self.refresh_patients)
+        self._show_dialog(dialog)
+
+    def _add_chart_actions(self, file_menu: QMenu) -> None:
+        for text, handler in (
+            (self.tr("Export chart as &PNG…"), lambda: self._export_chart("png")),
+            (self.tr("Export chart as &SVG…"), lambda: self._export_chart("svg")),
+            (self.tr("Import &reference set…"), self.chart_view.import_reference_dialog),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(handler)
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+
+    def _export_chart(self, suffix: str) -> None:
+        if self.patient is None:
+            QMessageBox.information(
+                self, self.tr("Export chart"), self.tr("Choose a patient first.")
+            )
+            return
+        self.show_view("chart")
+        self.chart_view.export_dialog(suffix)
 
     def _focus_search(self) -> None:
         if self.mode == CLINIC:
