@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+LINTED := $(wildcard sps_tracker tests benchmarks)
 
 .PHONY: run test lint typecheck pytest clean
 
@@ -23,8 +24,8 @@ run: $(STAMP)
 	$(BIN)/sps-tracker
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check sps_tracker tests benchmarks
-	$(BIN)/ruff format --check sps_tracker tests benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy sps_tracker

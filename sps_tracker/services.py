@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -45,8 +46,10 @@ log = logging.getLogger(__name__)
 R = TypeVar("R", bound=PatientRecord)
 T = TypeVar("T", bound=Record)
 
-# Fields a caller may never set: they belong to the machine.
-_PROTECTED = frozenset({"id", "uuid", "created_at", "updated_at", "deleted_at", "patient_id"})
+# Fields a caller may never set: they belong to the machine. An import or the demo may
+# bring a record's own UUID and timestamps when adding it, never when editing.
+_PROTECTED_ON_ADD = frozenset({"id", "deleted_at", "patient_id"})
+_PROTECTED_ON_EDIT = _PROTECTED_ON_ADD | {"uuid", "created_at", "updated_at"}
 
 
 class NotFoundError(LookupError):
@@ -122,6 +125,17 @@ def _normalise(kind: type[Record], values: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, datetime) and value.tzinfo is not None:
             values[key] = value.astimezone(UTC)
     return values
+
+
+def _check_uuid(value: object) -> None:
+    if value is None:
+        return
+    try:
+        valid = isinstance(value, str) and str(uuid.UUID(value)) == value
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValidationError("uuid", f"'{value}' is not a UUID in its usual lower-case form")
 
 
 class Tracker:
@@ -367,10 +381,12 @@ class Tracker:
         else:
             validator(values, birth_date=patient.birth_date if patient else None)
 
-    def _check_fields(self, kind: type[Record], values: Mapping[str, Any]) -> None:
+    def _check_fields(
+        self, kind: type[Record], values: Mapping[str, Any], protected: frozenset[str]
+    ) -> None:
         known = {c.key for c in kind.__table__.columns if not c.computed}
         for field in values:
-            if field not in known or field in _PROTECTED:
+            if field not in known or field in protected:
                 if field in (s.total_column for s in SCALES):
                     raise ValidationError(
                         field, f"{field} is derived from the items and cannot be typed"
@@ -379,7 +395,8 @@ class Tracker:
 
     def _add(self, kind: type[T], patient_id: int | None, values: dict[str, Any]) -> T:
         values = _normalise(kind, dict(values))
-        self._check_fields(kind, values)
+        self._check_fields(kind, values, _PROTECTED_ON_ADD)
+        _check_uuid(values.get("uuid"))
         patient = None if patient_id is None else self._get(Patient, patient_id)
         record = kind(**values)
         # Defaults that the database would fill are needed by validation already.
@@ -410,7 +427,7 @@ class Tracker:
 
     def _update(self, kind: type[T], record_id: int, values: dict[str, Any]) -> T:
         values = _normalise(kind, dict(values))
-        self._check_fields(kind, values)
+        self._check_fields(kind, values, _PROTECTED_ON_EDIT)
         with self._writing() as session:
             record = session.get(kind, record_id)
             if record is None or record.deleted_at is not None:

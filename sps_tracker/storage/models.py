@@ -129,6 +129,7 @@ class Assessment(PatientRecord):
     """One rating of both scales, item by item, by a clinician or the patient."""
 
     __tablename__ = "assessment"
+    __mapper_args__ = {"eager_defaults": True}  # read generated totals back after UPDATE too
     kind = "assessment"
     label = "Assessment"
 

@@ -1,0 +1,37 @@
+"""Starting the GUI: the application object, the database, the main window.
+
+Qt is imported only here and in ui/, and only when the window is wanted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def run_gui(
+    *,
+    data_dir: Path,
+    mode: str | None = None,
+    screenshot: Path | None = None,
+    view: str | None = None,
+) -> int:
+    if screenshot is not None:
+        # A picture needs no screen; the offscreen platform renders the same widgets.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from sps_tracker.ui.application import create_application, open_main_window
+
+    app = create_application()
+    window = open_main_window(
+        data_dir=data_dir, mode=mode, view=view, interactive=screenshot is None
+    )
+    if window is None:
+        return 1
+    if screenshot is not None:
+        from sps_tracker.ui.application import save_screenshot
+
+        return save_screenshot(app, window, screenshot)
+    return app.exec()

@@ -1,0 +1,216 @@
+"""The command line: ``sps-tracker [--data-dir DIR] COMMAND``; no command starts the GUI.
+
+Every command calls the same service API as the GUI. Bad arguments or values
+exit 2 with one line on stderr and write nothing; a database that cannot be
+used exits 1 with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from sps_tracker import __version__
+from sps_tracker.domain.errors import ValidationError
+from sps_tracker.paths import data_dir as resolve_data_dir
+from sps_tracker.storage.errors import DatabaseError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+Command = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """A bad argument or value: exit 2, nothing written."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one clear line on stderr and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be 1 or more")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 < value <= 50:
+        raise argparse.ArgumentTypeError(f"{text} must be more than 0 and at most 50")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(
+        prog="sps-tracker",
+        description="Stiff-person syndrome tracker. With no command, the app's window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"sps-tracker {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data folder (default: the platform's; or $SPS_TRACKER_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("clinic", "personal"),
+        help="clinic: many patients; personal: my own diary",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="FILE.png",
+        help="render the main window offscreen to FILE.png and exit",
+    )
+    parser.add_argument(
+        "--view",
+        choices=("history", "chart"),
+        default=None,
+        help="which view of the first patient the window opens on",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="add clearly labelled synthetic patients")
+    demo.add_argument("--patients", type=_positive_int, default=3, metavar="N")
+    demo.add_argument("--years", type=_positive_float, default=2.0, metavar="Y")
+    demo.add_argument("--seed", type=_int, default=1, metavar="S")
+    demo.add_argument(
+        "--until",
+        type=iso_date,
+        default=None,
+        metavar="DATE",
+        help="last day of the data (default: today); fixes the data across days",
+    )
+    demo.add_argument(
+        "--self-rating-every",
+        type=_positive_int,
+        default=7,
+        metavar="DAYS",
+        help="days between a demo patient's self-ratings (default 7)",
+    )
+    demo.set_defaults(handler=_demo)
+
+    patients = commands.add_parser("patients", help="list patients: id, name, assessments")
+    patients.set_defaults(handler=_patients)
+
+    check = commands.add_parser("check", help="check the database's integrity and ranges")
+    check.set_defaults(handler=_check)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv))
+        if args.command is None:
+            return _gui(args)
+        handler: Command = args.handler
+        return handler(args)
+    except UsageError as error:
+        print(f"sps-tracker: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValidationError as error:
+        print(f"sps-tracker: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except DatabaseError as error:
+        print(f"sps-tracker: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def folder(args: argparse.Namespace) -> Path:
+    return resolve_data_dir(args.data_dir)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from sps_tracker.demo import generate
+    from sps_tracker.services import Tracker
+
+    if args.until is not None and args.until > date.today():
+        raise UsageError(f"--until {args.until.isoformat()} is in the future")
+    tracker = Tracker.open(folder(args), actor="demo")
+    try:
+        made = generate(
+            tracker,
+            patients=args.patients,
+            years=args.years,
+            seed=args.seed,
+            until=args.until,
+            self_rating_every_days=args.self_rating_every,
+        )
+    finally:
+        tracker.close()
+    print(f"Added {len(made)} synthetic demo patients to {folder(args)}")
+    return EXIT_OK
+
+
+def _patients(args: argparse.Namespace) -> int:
+    from sps_tracker.services import Tracker
+
+    tracker = Tracker.open(folder(args))
+    try:
+        for summary in tracker.list_patients():
+            print(
+                f"{summary.patient.id}\t{summary.patient.display_name}\t{summary.assessment_count}"
+            )
+    finally:
+        tracker.close()
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from sps_tracker.services import Tracker
+
+    tracker = Tracker.open(folder(args))
+    try:
+        problems = tracker.check()
+    finally:
+        tracker.close()
+    if problems:
+        print(f"{len(problems)} problem(s) found:")
+        for problem in problems:
+            print(f"- {problem}")
+        return EXIT_PROBLEMS
+    print("The database is sound.")
+    return EXIT_OK
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from sps_tracker.app import run_gui
+
+    screenshot = Path(args.screenshot) if args.screenshot else None
+    if screenshot is not None and screenshot.suffix.lower() != ".png":
+        raise UsageError(f"--screenshot {args.screenshot}: the file name must end in .png")
+    return run_gui(data_dir=folder(args), mode=args.mode, screenshot=screenshot, view=args.view)

@@ -1,0 +1,80 @@
+"""The QApplication, opening the main window on a data folder, and offscreen screenshots."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from sps_tracker import APP_ID, APP_NAME, ORGANISATION, __version__
+
+log = logging.getLogger(__name__)
+
+
+def create_application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    app = QApplication(sys.argv[:1])
+    # Startle triggers spasms in SPS: no widget animations anywhere.
+    from PySide6.QtCore import Qt
+
+    for effect in (
+        Qt.UIEffect.UI_AnimateMenu,
+        Qt.UIEffect.UI_FadeMenu,
+        Qt.UIEffect.UI_AnimateCombo,
+        Qt.UIEffect.UI_AnimateTooltip,
+        Qt.UIEffect.UI_FadeTooltip,
+        Qt.UIEffect.UI_AnimateToolBox,
+    ):
+        QApplication.setEffectEnabled(effect, False)
+    return app
+
+
+def open_main_window(
+    *, data_dir: Path, mode: str | None, view: str | None, interactive: bool
+) -> QWidget | None:
+    from sps_tracker.services import Tracker
+    from sps_tracker.storage.errors import DatabaseError
+    from sps_tracker.ui.main_window import MainWindow
+
+    try:
+        tracker = Tracker.open(data_dir, actor="")
+    except DatabaseError as error:
+        log.error("database could not be opened: %s", type(error).__name__)
+        print(f"sps-tracker: {error}", file=sys.stderr)
+        if interactive:
+            QMessageBox.critical(None, QCoreApplication.translate("app", "SPS Tracker"), str(error))
+        return None
+    window = MainWindow(tracker, data_dir=data_dir, mode=mode)
+    if view:
+        window.show_view(view)
+    window.show()
+    return window
+
+
+def save_screenshot(app: QApplication, window: QWidget, path: Path) -> int:
+    """Wait until the window has painted, then save a picture of it."""
+    window.resize(max(window.width(), 1280), max(window.height(), 800))
+    window.show()
+    loop = QEventLoop()
+    # A few event-loop turns let layouts settle and charts draw before the grab.
+    QTimer.singleShot(300, loop.quit)
+    loop.exec()
+    app.processEvents()
+    image = window.grab()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if image.isNull() or not image.save(str(path), "PNG"):
+        print(f"sps-tracker: could not write the screenshot {path}", file=sys.stderr)
+        return 1
+    print(f"Saved a screenshot of the main window to {path}")
+    window.close()
+    return 0
