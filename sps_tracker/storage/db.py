@@ -88,10 +88,15 @@ def read_schema_revision(path: Path) -> str | None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        raise NotADatabaseError(
-            f"{path} cannot be read as a database ({error}). It was not changed."
-        ) from error
+        raise DamagedDatabaseError(damaged_message(path, str(error))) from error
     return None if row is None else str(row[0])
+
+
+def damaged_message(path: Path, problem: str) -> str:
+    return (
+        f"{path} is damaged ({problem}). It was not changed; "
+        "restore a backup to go on (sps-tracker restore FILE)."
+    )
 
 
 def check_database_file(path: Path, *, integrity: bool = True) -> str | None:
@@ -112,10 +117,7 @@ def check_database_file(path: Path, *, integrity: bool = True) -> str | None:
     if integrity:
         problems = integrity_problems(path)
         if problems:
-            raise DamagedDatabaseError(
-                f"{path} is damaged ({problems[0]}). It was not changed; "
-                "restore a backup to go on (sps-tracker restore FILE)."
-            )
+            raise DamagedDatabaseError(damaged_message(path, problems[0]))
     return revision
 
 
