@@ -102,8 +102,18 @@ def build_parser() -> _Parser:
         help="which view of the first patient the window opens on",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # --data-dir works after the command too; SUPPRESS keeps the global value when absent.
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="data folder (default: the platform's)",
+    )
 
-    demo = commands.add_parser("demo", help="add clearly labelled synthetic patients")
+    demo = commands.add_parser(
+        "demo", parents=[common], help="add clearly labelled synthetic patients"
+    )
     demo.add_argument("--patients", type=_positive_int, default=3, metavar="N")
     demo.add_argument("--years", type=_positive_float, default=2.0, metavar="Y")
     demo.add_argument("--seed", type=_int, default=1, metavar="S")
@@ -123,28 +133,40 @@ def build_parser() -> _Parser:
     )
     demo.set_defaults(handler=_demo)
 
-    patients = commands.add_parser("patients", help="list patients: id, name, assessments")
+    patients = commands.add_parser(
+        "patients", parents=[common], help="list patients: id, name, assessments"
+    )
     patients.set_defaults(handler=_patients)
 
-    check = commands.add_parser("check", help="check the database's integrity and ranges")
+    check = commands.add_parser(
+        "check", parents=[common], help="check the database's integrity and ranges"
+    )
     check.set_defaults(handler=_check)
 
-    backup = commands.add_parser("backup", help="write a checked copy of the database")
+    backup = commands.add_parser(
+        "backup", parents=[common], help="write a checked copy of the database"
+    )
     backup.add_argument(
         "--out", metavar="FILE", help="where to write it (default: a new file in backups/)"
     )
     backup.set_defaults(handler=_backup)
 
     restore = commands.add_parser(
-        "restore", help="replace the database with a backup (the current one is kept)"
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (the current one is kept)",
     )
     restore.add_argument("file", metavar="FILE", help="the backup to restore")
     restore.set_defaults(handler=_restore)
 
-    backups = commands.add_parser("backups", help="list the backups with dates and record counts")
+    backups = commands.add_parser(
+        "backups", parents=[common], help="list the backups with dates and record counts"
+    )
     backups.set_defaults(handler=_backups)
 
-    audit = commands.add_parser("audit-log", help="write the audit log (every change) as CSV")
+    audit = commands.add_parser(
+        "audit-log", parents=[common], help="write the audit log (every change) as CSV"
+    )
     audit.add_argument("file", metavar="FILE.csv")
     audit.set_defaults(handler=_audit_log)
     return parser
@@ -188,7 +210,7 @@ def _demo(args: argparse.Namespace) -> int:
             until=args.until,
             self_rating_every_days=args.self_rating_every,
         )
-    print(f"Added {len(made)} synthetic demo patients to {folder(args)}")
+    print(f"Added {len(made)} synthetic demo patient(s) to {folder(args)}")
     return EXIT_OK
 
 

@@ -118,9 +118,9 @@ def _normalise(kind: type[Record], values: dict[str, Any]) -> dict[str, Any]:
         from sps_tracker.domain.vocabulary import INFUSION_REACTIONS, keys
 
         chosen = set(values["reactions"])
-        values["reactions"] = ";".join(k for k in keys(INFUSION_REACTIONS) if k in chosen) + (
-            ";".join(sorted(chosen - set(keys(INFUSION_REACTIONS))))
-        )
+        known = [k for k in keys(INFUSION_REACTIONS) if k in chosen]
+        # Unknown reactions are kept so validation can name them, not silently dropped.
+        values["reactions"] = ";".join(known + sorted(chosen - set(known)))
     for key, value in list(values.items()):
         if isinstance(value, datetime) and value.tzinfo is not None:
             values[key] = value.astimezone(UTC)

@@ -122,3 +122,24 @@ def test_check_reports_rows_that_break_domain_rules(tracker: Tracker, patient_id
         )
     problems = tracker.check()
     assert len(problems) == 1 and "in the future" in problems[0]
+
+
+def test_infusion_reactions_are_kept_in_list_order_and_unknown_ones_named(
+    tracker: Tracker, patient_id: int
+) -> None:
+    course = tracker.add(
+        InfusionCourse,
+        patient_id,
+        first_day=date(2026, 1, 5),
+        days=2,
+        reactions=["rash", "headache"],
+    )
+    assert course.reaction_keys == ("headache", "rash")
+    with pytest.raises(ValidationError, match="Reaction 'sneezing' is not one of"):
+        tracker.add(
+            InfusionCourse,
+            patient_id,
+            first_day=date(2026, 1, 5),
+            days=2,
+            reactions=["headache", "sneezing"],
+        )

@@ -193,3 +193,12 @@ def test_screenshot_renders_the_main_window(tmp_path: Path) -> None:
         image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 29)
     }
     assert len(colours) > 5  # not a blank picture
+
+
+def test_data_dir_may_follow_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["demo", "--patients", "1", "--years", "1", "--data-dir", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert run(["patients", "--data-dir", str(tmp_path)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
