@@ -160,3 +160,30 @@ def test_with_foreign_keys_on_the_same_step_would_empty_the_children(tmp_path: P
         assert _recreate_patient_table(connection) == 1
     database.dispose()
     assert rows(path)["fall"] == {}
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_the_fixture_has_the_schema_its_revision_script_makes(
+    fixture: Path, tmp_path: Path
+) -> None:
+    """A shipped revision script must never change; before release, rerun make_fixture.py."""
+    revision = read_schema_revision(fixture)
+    assert revision is not None
+    fresh = tmp_path / "fresh.db"
+    database = Database(make_engine(sqlite_url(fresh)), fresh)
+    upgrade(database, revision)
+    database.dispose()
+
+    def schema(path: Path) -> list[tuple[str, str]]:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return sorted(
+                connection.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+            )
+        finally:
+            connection.close()
+
+    assert schema(fixture) == schema(fresh), (
+        f"{fixture.name} differs from what {revision} makes: "
+        f"run tests/migrations/make_fixture.py {revision} (only if it never shipped)"
+    )
