@@ -274,3 +274,18 @@ def corrupt_page(database: Path, page: int) -> None:
     with database.open("r+b") as handle:
         handle.seek(page_size * (page - 1))
         handle.write(b"\xa5" * page_size)
+
+
+def test_a_session_loads_neither_qt_nor_alembic(data_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from sps_tracker.safety import writing_session\n"
+        f"with writing_session(Path({str(data_dir)!r})) as t: t.add_patient(display_name='X')\n"
+        "with writing_session(Path({!r})): pass\n".format(str(data_dir))
+        + "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'alembic')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
