@@ -257,7 +257,7 @@ def _restore(args: argparse.Namespace) -> int:
     from sps_tracker.safety import restore_database
 
     report = restore_database(folder(args), Path(args.file))
-    counts = ", ".join(f"{n} {kind}" for kind, n in report.record_counts.items())
+    counts = ", ".join(f"{kind}: {n}" for kind, n in report.record_counts.items())
     print(f"Restored from {report.restored_from}: {counts}")
     if report.upgraded_from:
         print(f"Upgraded from schema {report.upgraded_from}")
@@ -270,7 +270,7 @@ def _backups(args: argparse.Namespace) -> int:
     from sps_tracker.safety import backup_status, list_backups
 
     for info in list_backups(folder(args)):
-        counts = ", ".join(f"{n} {kind}" for kind, n in info.record_counts.items())
+        counts = ", ".join(f"{kind}: {n}" for kind, n in info.record_counts.items())
         print(f"{info.taken_at:%Y-%m-%d %H:%M:%S} UTC\t{info.reason}\t{counts or info.problem}")
         print(f"\t{info.path}")
     status = backup_status(folder(args))

@@ -305,7 +305,7 @@ class WritingSession:
             if existed:
                 check_database_file(self.database)
                 # Always before Database.open, so before any upgrade it may run.
-                self._backup("start")
+                self._backup("start", source_checked=True)
             self._tracker = Tracker.open(self.folder, actor=self.actor)
             if not existed:
                 self._backup("start")
@@ -345,10 +345,14 @@ class WritingSession:
         finally:
             self._tracker = Tracker.open(self.folder, actor=self.actor)
 
-    def _backup(self, reason: str) -> Path | None:
+    def _backup(self, reason: str, *, source_checked: bool = False) -> Path | None:
         try:
             return automatic_backup(
-                self.database, ensure_private_dir(backups_dir(self.folder)), reason, self.policy
+                self.database,
+                ensure_private_dir(backups_dir(self.folder)),
+                reason,
+                self.policy,
+                source_checked=source_checked,
             )
         except DatabaseError:
             # Recorded by automatic_backup; the status bar shows it until fixed.

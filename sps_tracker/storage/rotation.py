@@ -160,16 +160,19 @@ def automatic_backup(
     reason: str,
     policy: BackupPolicy,
     now: datetime | None = None,
+    *,
+    source_checked: bool = False,
 ) -> Path:
     """Back ``database`` up into ``folder``, check the copy, then rotate.
 
     A database that fails its own check is not copied (the good copies stay),
     and a copy that fails its check is discarded before anything is pruned.
-    Either failure is recorded and raised as a DatabaseError.
+    Either failure is recorded and raised as a DatabaseError. ``source_checked``
+    skips the database's own check when the caller has just made it.
     """
     now = now or datetime.now(UTC)
     try:
-        problems = integrity_problems(database)
+        problems = [] if source_checked else integrity_problems(database)
         if problems:
             raise DamagedDatabaseError(
                 f"The database failed its check ({problems[0]}); "

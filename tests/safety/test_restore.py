@@ -68,7 +68,7 @@ def test_backup_wreck_refuse_restore(
 
     assert run(["--data-dir", str(data_dir), "restore", str(copy)]) == 0
     out = capsys.readouterr().out
-    assert "Restored from" in out and "1 patient" in out and "kept at" in out
+    assert "Restored from" in out and "patient: 1" in out and "kept at" in out
     assert everything(database_path(data_dir)) == saved
     assert run(["--data-dir", str(data_dir), "check"]) == 0
     # The wrecked file was moved aside, byte for byte, not deleted.
