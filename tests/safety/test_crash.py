@@ -115,6 +115,20 @@ def _seed_database(folder: Path) -> None:
     tracker = Tracker.open(folder, actor="setup")
     tracker.add_patient(display_name="Crash Test", birth_date=date(1970, 1, 1))
     tracker.close()
+    # The same work once in this process on a scratch file: forked writers inherit the
+    # configured mappers and caches, so they reach their first commit in milliseconds.
+    scratch = Tracker.open(folder.parent / "warm-up", actor="setup")
+    _write_entries_once(scratch)
+    scratch.close()
+
+
+def _write_entries_once(tracker: Tracker) -> None:
+    patient = tracker.add_patient(display_name="Warm Up")
+    tracker.list_patients()
+    tracker.add_assessment(patient.id, assessed_at=START, source="patient", dsi=["legs"])
+    fall = tracker.add(Fall, patient.id, occurred_at=START, trigger="touch")
+    tracker.add(LabResult, patient.id, value=1.0, unit="IU/mL", taken_on=date.today())
+    tracker.update(Fall, fall.id, injury=True, injury_description="bruise")
 
 
 def _kill_rounds(
@@ -131,10 +145,12 @@ def _kill_rounds(
             context.Process(target=function, args=(str(folder), str(report), rng.randrange(2**32)))
             for _ in range(writers)
         ]
+        started = time.monotonic()
         for process in processes:
             process.start()
-        for process in processes:
-            time.sleep(rng.uniform(0, max_delay))
+        # Each writer dies at its own random moment after the round began.
+        for moment, process in sorted((rng.uniform(0, max_delay), p) for p in processes):
+            time.sleep(max(0.0, started + moment - time.monotonic()))
             process.kill()
         for process in processes:
             process.join(timeout=10)
@@ -164,8 +180,8 @@ def test_kills_of_two_writers_lose_no_committed_entry(data_dir: Path, tmp_path: 
     kills = _kill_rounds(data_dir, report, "unlocked", UNLOCKED_KILLS, writers=2, max_delay=0.1)
     assert kills >= UNLOCKED_KILLS
     committed = _assert_everything_committed_is_there(data_dir, report)
-    # Many kills must land among the writes, not only before the first one.
-    assert committed >= UNLOCKED_KILLS // 4
+    # Most kills must land among the writes, not only before the first one.
+    assert committed >= UNLOCKED_KILLS // 2
 
 
 def test_kills_during_locked_sessions_and_backups(data_dir: Path, tmp_path: Path) -> None:
