@@ -56,8 +56,8 @@ def test_a_second_session_does_not_open(data_dir: Path) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [("demo", "--patients", "1", "--years", "0.2"), ("restore", "BACKUP")],
-    ids=["demo", "restore"],
+    [("demo", "--patients", "1", "--years", "0.2"), ("restore", "BACKUP"), ("import", "CSV")],
+    ids=["demo", "restore", "import"],
 )
 def test_writing_commands_exit_1_while_the_folder_is_held(
     data_dir: Path,
@@ -70,7 +70,9 @@ def test_writing_commands_exit_1_while_the_folder_is_held(
     tracker.close()
     assert run(["--data-dir", str(data_dir), "backup", "--out", str(tmp_path / "b.db")]) == 0
     capsys.readouterr()
-    args = [str(tmp_path / "b.db") if a == "BACKUP" else a for a in command]
+    (tmp_path / "falls.csv").write_text("patient_uuid,occurred_at,trigger\n", encoding="utf-8")
+    stand_ins = {"BACKUP": str(tmp_path / "b.db"), "CSV": str(tmp_path / "falls.csv")}
+    args = [stand_ins.get(a, a) for a in command]
     with writer_lock(data_dir):
         before = digest(data_dir)
         assert run(["--data-dir", str(data_dir), *args]) == 1
