@@ -158,6 +158,10 @@ class MainWindow(QMainWindow):
 
         self.chart_view = ChartView(self.tracker)
         self.add_view("chart", self.chart_view, self.tr("Chart"))
+        from sps_tracker.ui.summary_view import SummaryView
+
+        self.summary_view = SummaryView(self.tracker)
+        self.add_view("summary", self.summary_view, self.tr("Monthly summary"))
 
         self.empty = QWidget()
         empty_layout = QVBoxLayout(self.empty)
@@ -484,7 +488,9 @@ class MainWindow(QMainWindow):
     def refresh_history(self) -> None:
         if self.patient is not None:
             self.history.set_entries(self.tracker.history(self.patient.id))
-            self.chart_view.set_patient(self.patient.id)  # redraws now only if on screen
+            # These read again now only if on screen, else when next shown.
+            self.chart_view.set_patient(self.patient.id)
+            self.summary_view.set_patient(self.patient.id)
         self._update_actions()
 
     # -- exchange and charts ----------------------------------------------
