@@ -267,13 +267,20 @@ class Tracker:
         self, patient_id: int, kinds: Sequence[type[PatientRecord]] | None = None
     ) -> list[HistoryEntry]:
         """All live entries of a patient in time order (oldest first)."""
-        self._get(Patient, patient_id)
         entries: list[HistoryEntry] = []
         with self.database.read_session() as session:
+            patient = session.get(Patient, patient_id)
+            if patient is None or patient.deleted_at is not None:
+                raise NotFoundError(f"No {Patient.label.lower()} number {patient_id}")
             for kind in kinds or PATIENT_RECORD_TYPES:
-                query = select(kind).where(kind.patient_id == patient_id, kind.deleted_at.is_(None))
+                query = (
+                    select(kind)
+                    .where(kind.patient_id == patient_id, kind.deleted_at.is_(None))
+                    .order_by(kind.id)
+                )
                 entries.extend(HistoryEntry(when(r), r) for r in session.scalars(query))
-        entries.sort(key=lambda e: (e.when, e.record.kind, e.record.id))
+        # Each kind came in id order and the sort is stable: ties stay in id order.
+        entries.sort(key=lambda e: (e.when, e.record.kind))
         return entries
 
     def deleted(self, patient_id: int | None = None) -> list[Record]:
