@@ -404,7 +404,6 @@ class Tracker:
         values = _normalise(kind, dict(values))
         self._check_fields(kind, values, _PROTECTED_ON_ADD)
         _check_uuid(values.get("uuid"))
-        patient = None if patient_id is None else self._get(Patient, patient_id)
         record = kind(**values)
         # Defaults that the database would fill are needed by validation already.
         for column in kind.__table__.columns:
@@ -415,10 +414,17 @@ class Tracker:
                 and getattr(default, "is_scalar", False)
             ):
                 setattr(record, column.key, default.arg)
-        self._validate(kind, record.values(), patient)
-        if isinstance(record, PatientRecord) and patient is not None:
-            record.patient_id = patient.id
+        # One session for the patient check and the write: a save is a single round trip
+        # through the pool, and the patient cannot be deleted in between.
         with self._writing() as session:
+            patient = None
+            if patient_id is not None:
+                patient = session.get(Patient, patient_id)
+                if patient is None or patient.deleted_at is not None:
+                    raise NotFoundError(f"No {Patient.label.lower()} number {patient_id}")
+            self._validate(kind, record.values(), patient)
+            if isinstance(record, PatientRecord) and patient is not None:
+                record.patient_id = patient.id
             session.add(record)
             self._flush(session)
             self._audit(
