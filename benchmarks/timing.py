@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import statistics
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -76,11 +77,15 @@ def alternate(
     """Run A B A B ...; the first ``warmups`` pairs are thrown away.
 
     Each callable returns its own sample, so it can leave its set-up out of the timing.
+    A full garbage collection before each sample keeps one side's leftovers from being
+    collected in the other side's time; each side still pays for its own garbage.
     """
     app_samples: list[S] = []
     baseline_samples: list[S] = []
     for turn in range(warmups + rounds):
+        gc.collect()
         a = app()
+        gc.collect()
         b = baseline()
         if turn >= warmups:
             app_samples.append(a)
