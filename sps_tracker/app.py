@@ -26,6 +26,11 @@ def run_gui(
     from sps_tracker.ui.application import create_application, open_main_window
 
     app = create_application()
+    from sps_tracker.logs import current_log_file, log_startup
+    from sps_tracker.ui.crash import install_exception_hook
+
+    log_startup("GUI start")
+    install_exception_hook(current_log_file())
     window = open_main_window(
         data_dir=data_dir, mode=mode, view=view, interactive=screenshot is None
     )

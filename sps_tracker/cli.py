@@ -96,6 +96,11 @@ def build_parser() -> _Parser:
         help="render the main window offscreen to FILE.png and exit",
     )
     parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation offscreen in a temporary folder (not your data) and exit",
+    )
+    parser.add_argument(
         "--view",
         choices=("history", "chart"),
         default=None,
@@ -104,8 +109,18 @@ def build_parser() -> _Parser:
     # For benchmarks/: open the window, paint it once, quit. Not for people, so not in --help.
     parser.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # --data-dir works after the command too; SUPPRESS keeps the global value when absent.
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="data folder (default: the platform's)",
+    )
 
-    demo = commands.add_parser("demo", help="add clearly labelled synthetic patients")
+    demo = commands.add_parser(
+        "demo", parents=[common], help="add clearly labelled synthetic patients"
+    )
     demo.add_argument("--patients", type=_positive_int, default=3, metavar="N")
     demo.add_argument("--years", type=_positive_float, default=2.0, metavar="Y")
     demo.add_argument("--seed", type=_int, default=1, metavar="S")
@@ -125,18 +140,139 @@ def build_parser() -> _Parser:
     )
     demo.set_defaults(handler=_demo)
 
-    patients = commands.add_parser("patients", help="list patients: id, name, assessments")
+    patients = commands.add_parser(
+        "patients", parents=[common], help="list patients: id, name, assessments"
+    )
     patients.set_defaults(handler=_patients)
 
-    check = commands.add_parser("check", help="check the database's integrity and ranges")
+    check = commands.add_parser(
+        "check", parents=[common], help="check the database's integrity and ranges"
+    )
     check.set_defaults(handler=_check)
+    _add_exchange_commands(commands, common)
     return parser
+
+
+def _add_exchange_commands(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    export = commands.add_parser(
+        "export", parents=[common], help="write CSV files (see docs/csv-format.md)"
+    )
+    export.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
+    export.add_argument(
+        "--patient",
+        action="append",
+        metavar="ID",
+        help="number, UUID or clinic identifier; repeat for more (default: all patients)",
+    )
+    export.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE")
+    export.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE")
+    export.set_defaults(handler=_export)
+
+    import_ = commands.add_parser(
+        "import", parents=[common], help="import CSV files: all or nothing"
+    )
+    import_.add_argument("path", metavar="PATH", help="a folder from export, or one CSV file")
+    import_.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+    import_.add_argument(
+        "--patient", metavar="ID", help="import one patient's files into this existing patient"
+    )
+    import_.add_argument(
+        "--date-format", metavar="FMT", help="the file's date format, e.g. %%d/%%m/%%Y"
+    )
+    import_.add_argument(
+        "--keep-existing",
+        action="store_true",
+        help="on a conflict keep this database's version and import the rest",
+    )
+    import_.set_defaults(handler=_import)
+
+
+def _patient_id(tracker: object, reference: str) -> int:
+    from sps_tracker.services import NotFoundError, Tracker
+
+    assert isinstance(tracker, Tracker)
+    try:
+        return tracker.find_patient(reference).id
+    except NotFoundError as error:
+        raise UsageError(str(error)) from None
+
+
+def _export(args: argparse.Namespace) -> int:
+    from sps_tracker.services import Tracker
+
+    if args.date_from and args.date_to and args.date_to < args.date_from:
+        raise UsageError("--to is before --from")
+    tracker = Tracker.open(folder(args))
+    try:
+        ids = None
+        if args.patient:
+            ids = [_patient_id(tracker, reference) for reference in args.patient]
+        result = tracker.export_csv(
+            Path(args.out), patient_ids=ids, date_from=args.date_from, date_to=args.date_to
+        )
+    finally:
+        tracker.close()
+    print(result)
+    return EXIT_OK
+
+
+PROBLEMS_SHOWN = 200
+
+
+def _import(args: argparse.Namespace) -> int:
+    from sps_tracker.services import Tracker
+
+    if args.date_format is not None and "%" not in args.date_format:
+        raise UsageError(f"--date-format {args.date_format}: use codes like %d/%m/%Y")
+    source = Path(args.path)
+    if not source.exists():
+        raise UsageError(f"{args.path} does not exist")
+    tracker = Tracker.open(folder(args), actor="import")
+    try:
+        patient_id = None if args.patient is None else _patient_id(tracker, args.patient)
+        result = tracker.import_csv(
+            source,
+            dry_run=args.dry_run,
+            patient_id=patient_id,
+            date_format=args.date_format,
+            keep_existing=args.keep_existing,
+        )
+    finally:
+        tracker.close()
+    for report in result.files:
+        if report.skipped:
+            print(f"{report.file}: not imported: {report.skipped}")
+        elif report.kind is not None:
+            print(
+                f"{report.file}: {report.rows} rows: {report.new} new, "
+                f"{report.unchanged} already here, {report.conflicting} conflicting"
+            )
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    if args.keep_existing:
+        for conflict in result.conflicts:
+            print(f"kept: {conflict}")
+    print(result.describe())
+    if result.problems:
+        for problem in result.problems[:PROBLEMS_SHOWN]:
+            print(f"- {problem}", file=sys.stderr)
+        if len(result.problems) > PROBLEMS_SHOWN:
+            print(f"- … and {len(result.problems) - PROBLEMS_SHOWN} more", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
 
 
 def run(argv: Sequence[str]) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv))
+        if args.self_test:
+            from sps_tracker import selftest
+
+            return selftest.run()
+        from sps_tracker.logs import configure_logging
+
+        configure_logging(folder(args))
         if args.command is None:
             return _gui(args)
         handler: Command = args.handler
@@ -174,7 +310,7 @@ def _demo(args: argparse.Namespace) -> int:
         )
     finally:
         tracker.close()
-    print(f"Added {len(made)} synthetic demo patients to {folder(args)}")
+    print(f"Added {len(made)} synthetic demo patient(s) to {folder(args)}")
     return EXIT_OK
 
 

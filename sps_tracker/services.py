@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +40,13 @@ from sps_tracker.storage.models import (
     Record,
     when,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from sps_tracker.exchange.csv_export import ExportResult
+    from sps_tracker.exchange.csv_import import ImportResult
+    from sps_tracker.exchange.summary import MonthSummary
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +125,9 @@ def _normalise(kind: type[Record], values: dict[str, Any]) -> dict[str, Any]:
         from sps_tracker.domain.vocabulary import INFUSION_REACTIONS, keys
 
         chosen = set(values["reactions"])
-        values["reactions"] = ";".join(k for k in keys(INFUSION_REACTIONS) if k in chosen) + (
-            ";".join(sorted(chosen - set(keys(INFUSION_REACTIONS))))
-        )
+        known = [k for k in keys(INFUSION_REACTIONS) if k in chosen]
+        # Unknown reactions are kept so validation can name them, not silently dropped.
+        values["reactions"] = ";".join(known + sorted(chosen - set(known)))
     for key, value in list(values.items()):
         if isinstance(value, datetime) and value.tzinfo is not None:
             values[key] = value.astimezone(UTC)
@@ -332,6 +339,56 @@ class Tracker:
             ]
             if rows:
                 session.execute(insert(AuditEntry), rows)
+
+    # -- exchange (CSV) ---------------------------------------------------
+
+    def export_csv(
+        self,
+        folder: Path,
+        *,
+        patient_ids: Sequence[int] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        kinds: Collection[str] | None = None,
+    ) -> ExportResult:
+        """Write the CSV files (see docs/csv-format.md); kinds default to all, summary too."""
+        from sps_tracker.exchange.csv_export import ExportSelection, export_csv
+
+        selection = ExportSelection(
+            None if patient_ids is None else tuple(patient_ids), date_from, date_to
+        )
+        return export_csv(self.database, folder, selection, kinds)
+
+    def import_csv(
+        self,
+        source: Path,
+        *,
+        dry_run: bool = False,
+        patient_id: int | None = None,
+        date_format: str | None = None,
+        keep_existing: bool = False,
+    ) -> ImportResult:
+        """Check and (unless dry_run or anything is wrong) import a folder or one CSV file."""
+        from sps_tracker.exchange.csv_import import ImportOptions, import_csv
+
+        options = ImportOptions(dry_run, patient_id, date_format, keep_existing, self.actor)
+        return import_csv(self.database, source, options)
+
+    def monthly_summary(
+        self,
+        patient_ids: Sequence[int] | None = None,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> list[MonthSummary]:
+        """One row per patient per month, as in summary.csv (the patient view's summary)."""
+        from sps_tracker.exchange.csv_export import ExportSelection
+        from sps_tracker.exchange.summary import monthly_summary
+
+        selection = ExportSelection(
+            None if patient_ids is None else tuple(patient_ids), date_from, date_to
+        )
+        return monthly_summary(self.database, selection)
 
     # -- integrity --------------------------------------------------------
 

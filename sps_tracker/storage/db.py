@@ -95,7 +95,7 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, path: Path, *, upgrade: bool = True) -> Database:
+    def open(cls, path: Path) -> Database:
         """Open (creating if needed) the database file at ``path``.
 
         An older schema is upgraded after a backup; a newer or foreign one is
@@ -115,8 +115,6 @@ class Database:
         if fresh or revision is None:
             database.create_schema()
         elif revision != SCHEMA_HEAD:
-            if not upgrade:
-                raise NewerSchemaError(f"{path} needs an upgrade from schema {revision}")
             from sps_tracker.storage.migrate import upgrade_with_backup
 
             upgrade_with_backup(database, revision)

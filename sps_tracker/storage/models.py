@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
-    Boolean,
     CheckConstraint,
     Computed,
     Date,
@@ -28,7 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sps_tracker.domain import vocabulary as vocab
 from sps_tracker.domain.scales import DSI, HSS, Scale
 from sps_tracker.domain.validation import utc_now
-from sps_tracker.storage.types import UTCDateTime
+from sps_tracker.storage.types import UTCDateTime, YesNo
 
 # Stable constraint names, so Alembic batch migrations can find them again.
 NAMING_CONVENTION = {
@@ -82,7 +81,7 @@ class Patient(Record):
     birth_date: Mapped[date | None] = mapped_column(Date, default=None)
     diagnosis_date: Mapped[date | None] = mapped_column(Date, default=None)
     antibody_status: Mapped[str] = mapped_column(String(16), default="unknown")
-    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    synthetic: Mapped[bool] = mapped_column(YesNo, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (
@@ -111,10 +110,7 @@ class PatientRecord(Record):
 
 def _item_columns(s: Scale) -> dict[str, Any]:
     """One 0/1 column per scale item, named from the scale definition."""
-    return {
-        column: mapped_column(Boolean(create_constraint=False), default=False, nullable=False)
-        for column in s.columns
-    }
+    return {column: mapped_column(YesNo, default=False, nullable=False) for column in s.columns}
 
 
 def _total_expression(s: Scale) -> str:
@@ -129,6 +125,7 @@ class Assessment(PatientRecord):
     """One rating of both scales, item by item, by a clinician or the patient."""
 
     __tablename__ = "assessment"
+    __mapper_args__ = {"eager_defaults": True}  # read generated totals back after UPDATE too
     kind = "assessment"
     label = "Assessment"
 
@@ -177,7 +174,7 @@ class Fall(PatientRecord):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     trigger: Mapped[str] = mapped_column(String(16))
     trigger_other: Mapped[str] = mapped_column(String(500), default="")
-    injury: Mapped[bool] = mapped_column(Boolean(create_constraint=False), default=False)
+    injury: Mapped[bool] = mapped_column(YesNo, default=False)
     injury_description: Mapped[str] = mapped_column(String(500), default="")
 
     __table_args__ = (

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, SmallInteger
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -47,3 +47,24 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None if value is None else parse(value).replace(tzinfo=UTC)
 
         return process
+
+
+class YesNo(TypeDecorator[bool]):
+    """A yes/no answer stored as 0 or 1.
+
+    An integer (not a native boolean) so that CHECK (x IN (0, 1)) and the generated
+    score totals (a sum of items) mean the same on SQLite and PostgreSQL.
+    """
+
+    impl = SmallInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: bool | int | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        if value not in (0, 1):
+            raise ValueError(f"a yes/no answer must be 0 or 1, not {value!r}")
+        return int(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> bool | None:
+        return None if value is None else bool(value)

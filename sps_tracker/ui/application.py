@@ -24,6 +24,9 @@ def create_application() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(APP_ID)
     app = QApplication(sys.argv[:1])
+    from sps_tracker.ui.about import app_icon
+
+    app.setWindowIcon(app_icon())
     # Startle triggers spasms in SPS: no widget animations anywhere.
     from PySide6.QtCore import Qt
 
@@ -54,7 +57,14 @@ def open_main_window(
         if interactive:
             QMessageBox.critical(None, QCoreApplication.translate("app", "SPS Tracker"), str(error))
         return None
-    window = MainWindow(tracker, data_dir=data_dir, mode=mode)
+    from sps_tracker.ui.mode import resolve_mode
+    from sps_tracker.ui.settings import app_settings
+
+    settings = app_settings()
+    chosen = resolve_mode(settings, tracker, explicit=mode, interactive=interactive)
+    window = MainWindow(
+        tracker, data_dir=data_dir, mode=chosen, settings=settings, remember=interactive
+    )
     if view:
         window.show_view(view)
     window.show()

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QHeaderView,
+    QDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
-    QTableView,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from sps_tracker import APP_NAME, __version__
-from sps_tracker.domain import vocabulary as vocab
-from sps_tracker.services import HistoryEntry, Tracker
+from sps_tracker import APP_NAME
+from sps_tracker.services import NotFoundError, Tracker
 from sps_tracker.storage.models import (
     Assessment,
     Fall,
@@ -31,186 +36,668 @@ from sps_tracker.storage.models import (
     LabResult,
     MedicationPeriod,
     Patient,
+    PatientRecord,
+    Record,
 )
+from sps_tracker.ui.banner import PatientBanner
+from sps_tracker.ui.commands import AddCommand, DeleteCommand, EditCommand
+from sps_tracker.ui.forms.assessment import AssessmentForm
+from sps_tracker.ui.forms.base import EntryForm
+from sps_tracker.ui.forms.fall import FallForm
+from sps_tracker.ui.forms.infusion import InfusionForm
+from sps_tracker.ui.forms.lab import LabForm
+from sps_tracker.ui.forms.medication import MedicationForm
+from sps_tracker.ui.forms.patient import PatientForm
+from sps_tracker.ui.history import HistoryView, describe
+from sps_tracker.ui.mode import CLINIC, PERSONAL, SettingsDialog
+from sps_tracker.ui.settings import app_settings, stored_mode
+from sps_tracker.ui.widgets import MIN_CONTROL_HEIGHT, enlarge_controls
 
-ModelIndex = QModelIndex | QPersistentModelIndex
+log = logging.getLogger(__name__)
 
-
-def describe(entry: HistoryEntry) -> str:
-    """A one-line summary of an entry for the history table."""
-    r = entry.record
-    if isinstance(r, Assessment):
-        return f"DSI {r.dsi_total}/6 · HSS {r.hss_total}/7"
-    if isinstance(r, Fall):
-        text = vocab.label(vocab.FALL_TRIGGERS, r.trigger)
-        return text + (" · injury" if r.injury else "")
-    if isinstance(r, InfusionCourse):
-        grams = f" · {r.total_grams:g} g" if r.total_grams else ""
-        return f"{r.product or 'IVIg'} · {r.days} day(s){grams}"
-    if isinstance(r, MedicationPeriod):
-        stop = f" until {r.stop_date.isoformat()}" if r.stop_date else ""
-        return f"{r.drug} {r.daily_dose:g} {r.dose_unit}/day{stop}"
-    if isinstance(r, LabResult):
-        return f"{r.analyte} {r.value:g} {r.unit}"
-    return ""
-
-
-class HistoryModel(QAbstractTableModel):
-    COLUMNS = ("When", "Entry", "Details", "Source")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.entries: list[HistoryEntry] = []
-
-    def set_entries(self, entries: list[HistoryEntry]) -> None:
-        self.beginResetModel()
-        self.entries = list(reversed(entries))  # newest first, as a diary reads
-        self.endResetModel()
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        entry = self.entries[index.row()]
-        r = entry.record
-        column = index.column()
-        if column == 0:
-            if isinstance(r, Assessment | Fall):
-                return entry.when.astimezone().strftime("%Y-%m-%d %H:%M")
-            return entry.when.date().isoformat()
-        if column == 1:
-            return self.tr(r.label)
-        if column == 2:
-            return describe(entry)
-        if column == 3 and isinstance(r, Assessment):
-            return vocab.label(vocab.ASSESSMENT_SOURCES, r.source)
-        return None
+FORMS: dict[type[PatientRecord], type[EntryForm]] = {
+    Assessment: AssessmentForm,
+    Fall: FallForm,
+    InfusionCourse: InfusionForm,
+    MedicationPeriod: MedicationForm,
+    LabResult: LabForm,
+}
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, tracker: Tracker, *, data_dir: Path, mode: str | None = None) -> None:
+    def __init__(
+        self,
+        tracker: Tracker,
+        *,
+        data_dir: Path,
+        mode: str | None = None,
+        settings: QSettings | None = None,
+        remember: bool = True,
+    ) -> None:
         super().__init__()
         self.tracker = tracker
         self.data_dir = data_dir
-        self.mode = mode or "clinic"
+        self.settings = settings or app_settings()
+        # A screenshot or a gallery run looks, and leaves the person's window state alone.
+        self.remember = remember
+        self.mode = mode or stored_mode(self.settings) or CLINIC
         self.patient: Patient | None = None
+        self.undo_stack = QUndoStack(self)
+        self.current_dialog: QDialog | None = None
+        self.views: dict[str, QWidget] = {}
+        self._shown_once = False
         self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(720, 480)
 
-        self.banner = QLabel()
-        self.banner.setObjectName("activePatientBanner")
-        self.banner.setAccessibleName(self.tr("Active patient"))
-        self.banner.setStyleSheet(
-            "#activePatientBanner { padding: 10px; font-size: 16pt;"
-            " font-weight: bold; border-bottom: 2px solid palette(mid); }"
-        )
+        self.banner = PatientBanner()
+        self.banner.edit_button.clicked.connect(self.edit_patient)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search patients"))
+        self.search.setPlaceholderText(self.tr("Search by name or ID"))
         self.search.setAccessibleName(self.tr("Search patients"))
+        self.search.setClearButtonEnabled(True)
+        for clear in self.search.findChildren(QToolButton):
+            clear.setAccessibleName(self.tr("Clear search"))
+        self.search.setMinimumHeight(MIN_CONTROL_HEIGHT)
         self.search.textChanged.connect(self.refresh_patients)
+        self.search.returnPressed.connect(self._focus_list)
         self.patient_list = QListWidget()
         self.patient_list.setAccessibleName(self.tr("Patients"))
+        self.patient_list.setSpacing(2)
         self.patient_list.currentItemChanged.connect(self._patient_chosen)
+        self.new_patient_button = QPushButton(self.tr("New patient…"))
+        self.new_patient_button.setMinimumHeight(MIN_CONTROL_HEIGHT)
+        self.new_patient_button.clicked.connect(self.new_patient)
+        patients_heading = QLabel(self.tr("&Patients"))
+        patients_heading.setBuddy(self.search)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(self.search)
-        left_layout.addWidget(self.patient_list)
+        self.patient_panel = QWidget()
+        left = QVBoxLayout(self.patient_panel)
+        left.setContentsMargins(8, 8, 0, 8)
+        left.addWidget(patients_heading)
+        left.addWidget(self.search)
+        left.addWidget(self.patient_list, 1)
+        left.addWidget(self.new_patient_button)
 
-        self.history_model = HistoryModel(self)
-        self.history = QTableView()
-        self.history.setAccessibleName(self.tr("History"))
-        self.history.setModel(self.history_model)
-        self.history.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.history.verticalHeader().hide()
+        self.history = HistoryView()
+        self.history.open_requested.connect(self.edit_entry)
+        self.history.delete_requested.connect(self.delete_entry)
+        self.history.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.add_view("history", self.history, self.tr("History"))
 
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.history)
-        splitter.setStretchFactor(1, 3)
+        self.empty = QWidget()
+        empty_layout = QVBoxLayout(self.empty)
+        self.empty_text = QLabel()
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setWordWrap(True)
+        self.empty_button = QPushButton(self.tr("New patient…"))
+        self.empty_button.setMinimumHeight(40)
+        self.empty_button.clicked.connect(self.new_patient)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty_text)
+        empty_layout.addWidget(self.empty_button, 0, Qt.AlignmentFlag.AlignCenter)
+        empty_layout.addStretch(2)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self.tabs)
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.banner)
-        layout.addWidget(splitter, 1)
-        self.setCentralWidget(central)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(8, 8, 8, 8)
+        right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.pages, 1)
+
+        self.splitter = QSplitter()
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.patient_panel)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([260, 900])
+        self.setCentralWidget(self.splitter)
+
+        self._build_actions()
         self._build_menus()
+        self._build_toolbar()
+        self.undo_stack.indexChanged.connect(lambda _i: self._update_actions())
         self.statusBar().showMessage(self.tr("Data folder: %s") % str(data_dir))
-        self.refresh_patients()
+        self._restore_state()
+        self.apply_mode(self.mode)
+        enlarge_controls(self)
+        # Qt's own overflow buttons get names too, so a screen reader never meets a blank.
+        for name, text in (
+            ("qt_menubar_ext_button", self.tr("More menus")),
+            ("qt_toolbar_ext_button", self.tr("More tools")),
+        ):
+            for button in self.findChildren(QToolButton, name):
+                button.setAccessibleName(text)
+
+    # -- actions, menus, toolbar ------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: QKeySequence | str | QKeySequence.StandardKey | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(
+                f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        def new(kind: type[PatientRecord]) -> Callable[[], None]:
+            return lambda: self.new_entry(kind)
+
+        self.new_assessment_action = self._action(
+            self.tr("New &assessment…"),
+            new(Assessment),
+            "Ctrl+N",
+            self.tr("Record stiff areas, triggers and walking"),
+        )
+        self.new_fall_action = self._action(
+            self.tr("New &fall…"), new(Fall), "Ctrl+Shift+F", self.tr("Record a fall")
+        )
+        self.new_infusion_action = self._action(
+            self.tr("New &infusion course…"),
+            new(InfusionCourse),
+            "Ctrl+Shift+I",
+            self.tr("Record an IVIg course"),
+        )
+        self.new_medication_action = self._action(
+            self.tr("New &medication…"),
+            new(MedicationPeriod),
+            "Ctrl+Shift+M",
+            self.tr("Record a drug and its daily dose"),
+        )
+        self.new_lab_action = self._action(
+            self.tr("New &lab result…"),
+            new(LabResult),
+            "Ctrl+Shift+L",
+            self.tr("Record a lab result such as an anti-GAD65 titre"),
+        )
+        self.entry_actions = [
+            self.new_assessment_action,
+            self.new_fall_action,
+            self.new_infusion_action,
+            self.new_medication_action,
+            self.new_lab_action,
+        ]
+        self.new_patient_action = self._action(
+            self.tr("New &patient…"), self.new_patient, "Ctrl+Shift+N", self.tr("Add a patient")
+        )
+        self.edit_patient_action = self._action(
+            self.tr("&Edit patient…"), self.edit_patient, "Ctrl+Shift+E"
+        )
+        self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.open_entry_action = self._action(
+            self.tr("&Open entry…"), self._open_selected, "Ctrl+O"
+        )
+        self.delete_entry_action = self._action(
+            self.tr("&Delete entry…"), self._delete_selected, QKeySequence.StandardKey.Delete
+        )
+        # The Delete key belongs to the history table, not to text fields being edited.
+        self.delete_entry_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.history.table.addAction(self.delete_entry_action)
+        self.settings_action = self._action(self.tr("&Settings…"), self.open_settings, "Ctrl+,")
+        self.find_patient_action = self._action(
+            self.tr("&Find patient"), self._focus_search, QKeySequence.StandardKey.Find
+        )
+        self.history_view_action = self._action(
+            self.tr("&History"), lambda: self.show_view("history"), "Ctrl+1"
+        )
+        self.about_action = self._action(self.tr("&About SPS Tracker"), self.show_about)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        self.menuBar().addMenu(self.tr("&Edit"))
-        self.menuBar().addMenu(self.tr("&View"))
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        about = QAction(self.tr("&About SPS Tracker"), self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addAction(self.new_patient_action)
+        file_menu.addAction(self.edit_patient_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.open_entry_action)
+        edit_menu.addAction(self.delete_entry_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.settings_action)
+        record_menu = bar.addMenu(self.tr("&Record"))
+        for action in self.entry_actions:
+            record_menu.addAction(action)
+        self.view_menu = bar.addMenu(self.tr("&View"))
+        self.view_menu.addAction(self.history_view_action)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.find_patient_action)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar(self.tr("Entries"))
+        toolbar.setObjectName("entriesToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        short = {
+            self.new_assessment_action: self.tr("Assessment"),
+            self.new_fall_action: self.tr("Fall"),
+            self.new_infusion_action: self.tr("Infusion"),
+            self.new_medication_action: self.tr("Medication"),
+            self.new_lab_action: self.tr("Lab result"),
+        }
+        for action, text in short.items():
+            action.setIconText(text)
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        self.undo_action.setIconText(self.tr("Undo"))
+        self.redo_action.setIconText(self.tr("Redo"))
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        for action in toolbar.actions():
+            button = toolbar.widgetForAction(action)
+            if button is not None:
+                button.setMinimumHeight(36)
+                button.setAccessibleName(action.iconText())
+        self.toolbar = toolbar
+        self.addToolBar(toolbar)
+
+    def _update_actions(self) -> None:
+        has_patient = self.patient is not None
+        for action in self.entry_actions:
+            action.setEnabled(has_patient)
+        self.edit_patient_action.setEnabled(has_patient)
+        selected = self.history.selected() is not None
+        self.open_entry_action.setEnabled(selected)
+        self.delete_entry_action.setEnabled(selected)
+
+    # -- views ------------------------------------------------------------
+
+    def add_view(self, name: str, widget: QWidget, title: str) -> None:
+        """A tab beside the history (the chart comes here); it gets set_patient(id)."""
+        self.views[name] = widget
+        self.tabs.addTab(widget, title)
+
+    def show_view(self, view: str) -> None:
+        """Open on a named view of the current patient (``--view``)."""
+        widget = self.views.get(view)
+        if widget is not None:
+            self.tabs.setCurrentWidget(widget)
+
+    # -- mode -------------------------------------------------------------
+
+    def apply_mode(self, mode: str) -> None:
+        self.mode = mode
+        personal = mode == PERSONAL
+        self.patient_panel.setVisible(not personal)
+        self.new_patient_action.setVisible(not personal)
+        self.find_patient_action.setVisible(not personal)
+        self.new_patient_action.setEnabled(not personal)
+        self.edit_patient_action.setText(
+            self.tr("Your &profile…") if personal else self.tr("&Edit patient…")
+        )
+        self.refresh_patients()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.mode, self)
+        self._show_dialog(dialog)
+        dialog.accepted.connect(lambda: self._mode_chosen(dialog.mode()))
+
+    def _mode_chosen(self, mode: str) -> None:
+        self.settings.setValue("mode", mode)
+        self.apply_mode(mode)
+
+    # -- patients ---------------------------------------------------------
 
     def refresh_patients(self) -> None:
-        current = self.patient.id if self.patient else None
+        wanted = self.patient.id if self.patient else self._last_patient_id()
+        summaries = self.tracker.list_patients("" if self.mode == PERSONAL else self.search.text())
+        self.patient_list.blockSignals(True)
         self.patient_list.clear()
-        for summary in self.tracker.list_patients(self.search.text()):
+        chosen: Patient | None = None
+        for summary in summaries:
             p = summary.patient
-            item = QListWidgetItem(f"{p.display_name}  ({summary.assessment_count})")
+            text = p.display_name
+            if p.clinic_identifier:
+                text += f"  ·  {p.clinic_identifier}"
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, p.id)
+            item.setSizeHint(item.sizeHint().expandedTo(self.search.sizeHint()))
             self.patient_list.addItem(item)
-            if p.id == current or (current is None and self.patient_list.count() == 1):
+            if p.id == wanted:
                 self.patient_list.setCurrentItem(item)
-        if self.patient_list.count() == 0:
-            self.set_patient(None)
+                chosen = p
+        self.patient_list.blockSignals(False)
+        # Nobody chosen yet: in a diary it is the one profile; at a clinic, the first patient.
+        if (
+            chosen is None
+            and summaries
+            and (self.mode == PERSONAL or (self.patient is None and not self.search.text()))
+        ):
+            chosen = summaries[0].patient
+            self.patient_list.blockSignals(True)
+            self.patient_list.setCurrentRow(0)
+            self.patient_list.blockSignals(False)
+        if chosen is None and self.patient is not None and wanted == self.patient.id:
+            # The active patient is filtered out of the list but stays active: no silent switch.
+            still = [s for s in self.tracker.list_patients() if s.patient.id == wanted]
+            chosen = still[0].patient if still else None
+        self.set_patient(chosen)
+
+    def _last_patient_id(self) -> int | None:
+        uuid = self.settings.value("last_patient")
+        if not uuid:
+            return None
+        for summary in self.tracker.list_patients():
+            if summary.patient.uuid == uuid:
+                return summary.patient.id
+        return None
 
     def _patient_chosen(self, item: QListWidgetItem | None, _previous: object) -> None:
         if item is None:
             return
-        self.set_patient(self.tracker.get_patient(int(item.data(Qt.ItemDataRole.UserRole))))
+        try:
+            self.set_patient(self.tracker.get_patient(int(item.data(Qt.ItemDataRole.UserRole))))
+        except NotFoundError:
+            self.refresh_patients()
 
     def set_patient(self, patient: Patient | None) -> None:
         self.patient = patient
+        personal = self.mode == PERSONAL
+        self.banner.show_patient(patient, personal=personal)
         if patient is None:
-            self.banner.setText(self.tr("No patient selected"))
-            self.history_model.set_entries([])
-            return
-        details = [patient.display_name]
-        if patient.clinic_identifier:
-            details.append(patient.clinic_identifier)
-        if patient.birth_date:
-            details.append(self.tr("born %s") % patient.birth_date.isoformat())
-        self.banner.setText(" · ".join(details))
-        self.history_model.set_entries(self.tracker.history(patient.id))
-        self.history.resizeColumnsToContents()
+            self.history.set_entries([])
+            self.pages.setCurrentWidget(self.empty)
+            if personal:
+                self.empty_text.setText(self.tr("Welcome. Your diary starts with a short profile."))
+                self.empty_button.setText(self.tr("Create your profile…"))
+            elif self.tracker.list_patients():
+                self.empty_text.setText(self.tr("Choose a patient from the list."))
+                self.empty_button.setText(self.tr("New patient…"))
+            else:
+                self.empty_text.setText(self.tr("No patients yet."))
+                self.empty_button.setText(self.tr("New patient…"))
+        else:
+            if self.remember:
+                self.settings.setValue("last_patient", patient.uuid)
+            self.pages.setCurrentWidget(self.tabs)
+            self.refresh_history()
+        for view in self.views.values():
+            if view is not self.history and hasattr(view, "set_patient"):
+                view.set_patient(patient.id if patient else None)
+        self._update_actions()
 
-    def show_view(self, view: str) -> None:
-        """Open on a named view of the current patient (``--view``)."""
+    def refresh_history(self) -> None:
+        if self.patient is not None:
+            self.history.set_entries(self.tracker.history(self.patient.id))
+        self._update_actions()
+
+    def _focus_search(self) -> None:
+        if self.mode == CLINIC:
+            self.search.setFocus()
+            self.search.selectAll()
+
+    def _focus_list(self) -> None:
+        self.patient_list.setFocus()
+
+    def new_patient(self) -> None:
+        form = PatientForm(self, own=self.mode == PERSONAL)
+        form.on_save = self._save_new_patient
+        self._show_dialog(form)
+
+    def _save_new_patient(self, values: dict[str, Any]) -> None:
+        patient = self.tracker.add_patient(**values)
+        self.undo_stack.push(
+            AddCommand(
+                self.tracker,
+                patient,
+                self.tr("New patient %s") % patient.display_name,
+                self._record_changed,
+            )
+        )
+        self.search.clear()
+        self.patient = patient
+        self.refresh_patients()
+
+    def edit_patient(self) -> None:
+        if self.patient is None:
+            if self.mode == PERSONAL:
+                self.new_patient()
+            return
+        before = self.tracker.get_patient(self.patient.id)
+        form = PatientForm(self, before, own=self.mode == PERSONAL)
+
+        def save(values: dict[str, Any]) -> None:
+            after = self.tracker.update_patient(before.id, **values)
+            self.undo_stack.push(
+                EditCommand(
+                    self.tracker,
+                    before,
+                    after,
+                    list(values),
+                    self.tr("Edit patient %s") % after.display_name,
+                    self._record_changed,
+                )
+            )
+            self.patient = after
+            self.refresh_patients()
+
+        form.on_save = save
+        self._show_dialog(form)
+
+    # -- entries ----------------------------------------------------------
+
+    def _form_for(self, kind: type[PatientRecord], record: PatientRecord | None) -> EntryForm:
+        assert self.patient is not None
+        birth = self.patient.birth_date
+        if kind is Assessment:
+            personal = self.mode == PERSONAL
+            return AssessmentForm(
+                self,
+                record,  # type: ignore[arg-type]
+                birth_date=birth,
+                default_source="patient" if personal else "clinician",
+                default_rater=self.patient.display_name if personal else "",
+            )
+        form_type: Any = FORMS[kind]
+        form: EntryForm = form_type(self, record, birth_date=birth)
+        return form
+
+    def new_entry(self, kind: type[PatientRecord]) -> None:
+        if self.patient is None:
+            return
+        patient = self.patient
+        form = self._form_for(kind, None)
+        form.set_patient_name(patient.display_name)
+
+        def save(values: dict[str, Any]) -> None:
+            record = self.tracker.add(kind, patient.id, **values)
+            self.undo_stack.push(
+                AddCommand(
+                    self.tracker,
+                    record,
+                    self.tr("New %s") % self.tr(kind.label).lower(),
+                    self._record_changed,
+                )
+            )
+            self.refresh_history()
+            self.history.select(kind, record.id)
+
+        form.on_save = save
+        self._show_dialog(form)
+
+    def edit_entry(self, record: PatientRecord) -> None:
+        if self.patient is None:
+            return
+        kind = type(record)
+        try:
+            before = self.tracker.get(kind, record.id)
+        except NotFoundError:
+            self.refresh_history()
+            return
+        form = self._form_for(kind, before)
+        form.set_patient_name(self.patient.display_name)
+
+        def save(values: dict[str, Any]) -> None:
+            after = self.tracker.update(kind, before.id, **values)
+            self.undo_stack.push(
+                EditCommand(
+                    self.tracker,
+                    before,
+                    after,
+                    list(values),
+                    self.tr("Edit %s") % self.tr(kind.label).lower(),
+                    self._record_changed,
+                )
+            )
+            self.refresh_history()
+            self.history.select(kind, after.id)
+
+        form.on_save = save
+        self._show_dialog(form)
+
+    def delete_entry(self, record: PatientRecord) -> None:
+        kind = type(record)
+        # No icon: a message box with a warning icon may play the system's alert sound.
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.NoIcon)
+        box.setWindowTitle(self.tr("Delete entry"))
+        box.setText(self.tr("Delete this %s?") % self.tr(kind.label).lower())
+        box.setInformativeText(
+            f"{describe(record)}\n\n" + self.tr("You can undo this with Edit › Undo (Ctrl+Z).")
+        )
+        delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setStyleSheet("QLabel { min-width: 22em; }")
+        for button in (delete, cancel):
+            button.setMinimumHeight(MIN_CONTROL_HEIGHT)
+            button.setAccessibleName(button.text().replace("&", ""))
+        self.delete_button = delete
+
+        def answered() -> None:
+            if box.clickedButton() is not delete:
+                return
+            try:
+                gone = self.tracker.delete(kind, record.id)
+            except NotFoundError:
+                self.refresh_history()
+                return
+            self.undo_stack.push(
+                DeleteCommand(
+                    self.tracker,
+                    gone,
+                    self.tr("Delete %s") % self.tr(kind.label).lower(),
+                    self._record_changed,
+                )
+            )
+            self.refresh_history()
+
+        box.finished.connect(lambda _result: answered())
+        self._show_dialog(box)
+
+    def _open_selected(self) -> None:
+        record = self.history.selected()
+        if record is not None:
+            self.edit_entry(record)
+
+    def _delete_selected(self) -> None:
+        record = self.history.selected()
+        if record is not None:
+            self.delete_entry(record)
+
+    def _record_changed(self, record: Record) -> None:
+        """After an undo or redo: show the patient it touched, so nothing changes unseen."""
+        if isinstance(record, Patient):
+            if record.deleted_at is not None and self.patient and self.patient.id == record.id:
+                self.patient = None
+            elif record.deleted_at is None:
+                self.patient = record
+            self.refresh_patients()
+        elif isinstance(record, PatientRecord):
+            if self.patient is None or self.patient.id != record.patient_id:
+                self.search.clear()
+                self.patient = self.tracker.get_patient(record.patient_id)
+                self.refresh_patients()
+            else:
+                self.refresh_history()
+            if record.deleted_at is None:
+                self.history.select(type(record), record.id)
+
+    def _show_dialog(self, dialog: QDialog) -> None:
+        """Window-modal and non-blocking, so the event loop (and tests) keep running."""
+        if self.current_dialog is not None and self.current_dialog.isVisible():
+            # One form at a time: a second would hide behind the first.
+            dialog.deleteLater()
+            self.current_dialog.raise_()
+            self.current_dialog.activateWindow()
+            return
+        self.current_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        dialog.open()
+
+    def _dialog_closed(self, dialog: QDialog) -> None:
+        if self.current_dialog is dialog:
+            self.current_dialog = None
+
+    # -- state ------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 760)
+        splitter = self.settings.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        header = self.settings.value("history/header")
+        if isinstance(header, QByteArray):
+            table_header = self.history.table.horizontalHeader()
+            table_header.restoreState(header)
+            self.history.table.sortByColumn(
+                table_header.sortIndicatorSection(), table_header.sortIndicatorOrder()
+            )
+        else:
+            for column, width in enumerate((150, 130, 460)):
+                self.history.table.setColumnWidth(column, width)
+
+    def save_state(self) -> None:
+        if not self.remember:
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("history/header", self.history.table.horizontalHeader().saveState())
+        if self.patient is not None:
+            self.settings.setValue("last_patient", self.patient.uuid)
+        self.settings.sync()
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About SPS Tracker"),
-            self.tr("SPS Tracker %s\nData folder: %s") % (__version__, self.data_dir),
-        )
+        from sps_tracker.ui.about import show_about
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        show_about(self.data_dir, self)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            # Start in the history, where Ctrl+Z undoes entries (a search box would take it).
+            self.history.table.setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_state()
         self.tracker.close()
         super().closeEvent(event)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_baseline
 Revises:
-Create Date: 2026-11-23 16:00:33.763216
+Create Date: 2026-11-23 16:10:17.144939
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from sps_tracker.storage.types import UTCDateTime
+from sps_tracker.storage.types import UTCDateTime, YesNo
 
 revision: str = "0001_baseline"
 down_revision: str | None = None
@@ -51,7 +51,7 @@ def upgrade() -> None:
         sa.Column("birth_date", sa.Date(), nullable=True),
         sa.Column("diagnosis_date", sa.Date(), nullable=True),
         sa.Column("antibody_status", sa.String(length=16), nullable=False),
-        sa.Column("synthetic", sa.Boolean(), nullable=False),
+        sa.Column("synthetic", YesNo(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("uuid", sa.String(length=36), nullable=False),
@@ -79,19 +79,19 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("rater", sa.String(length=200), nullable=False),
         sa.Column("walking_status", sa.String(length=16), nullable=True),
-        sa.Column("dsi_lower_trunk", sa.Boolean(), nullable=False),
-        sa.Column("dsi_upper_trunk", sa.Boolean(), nullable=False),
-        sa.Column("dsi_legs", sa.Boolean(), nullable=False),
-        sa.Column("dsi_arms", sa.Boolean(), nullable=False),
-        sa.Column("dsi_face", sa.Boolean(), nullable=False),
-        sa.Column("dsi_abdomen", sa.Boolean(), nullable=False),
-        sa.Column("hss_unexpected_noise", sa.Boolean(), nullable=False),
-        sa.Column("hss_visual", sa.Boolean(), nullable=False),
-        sa.Column("hss_touch", sa.Boolean(), nullable=False),
-        sa.Column("hss_voluntary_movement", sa.Boolean(), nullable=False),
-        sa.Column("hss_emotional_upset", sa.Boolean(), nullable=False),
-        sa.Column("hss_spontaneous", sa.Boolean(), nullable=False),
-        sa.Column("hss_nocturnal", sa.Boolean(), nullable=False),
+        sa.Column("dsi_lower_trunk", YesNo(), nullable=False),
+        sa.Column("dsi_upper_trunk", YesNo(), nullable=False),
+        sa.Column("dsi_legs", YesNo(), nullable=False),
+        sa.Column("dsi_arms", YesNo(), nullable=False),
+        sa.Column("dsi_face", YesNo(), nullable=False),
+        sa.Column("dsi_abdomen", YesNo(), nullable=False),
+        sa.Column("hss_unexpected_noise", YesNo(), nullable=False),
+        sa.Column("hss_visual", YesNo(), nullable=False),
+        sa.Column("hss_touch", YesNo(), nullable=False),
+        sa.Column("hss_voluntary_movement", YesNo(), nullable=False),
+        sa.Column("hss_emotional_upset", YesNo(), nullable=False),
+        sa.Column("hss_spontaneous", YesNo(), nullable=False),
+        sa.Column("hss_nocturnal", YesNo(), nullable=False),
         sa.Column(
             "dsi_total",
             sa.Integer(),
@@ -174,7 +174,7 @@ def upgrade() -> None:
         sa.Column("occurred_at", UTCDateTime(), nullable=False),
         sa.Column("trigger", sa.String(length=16), nullable=False),
         sa.Column("trigger_other", sa.String(length=500), nullable=False),
-        sa.Column("injury", sa.Boolean(), nullable=False),
+        sa.Column("injury", YesNo(), nullable=False),
         sa.Column("injury_description", sa.String(length=500), nullable=False),
         sa.Column("patient_id", sa.Integer(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),

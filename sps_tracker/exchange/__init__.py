@@ -1,0 +1,1 @@
+"""Exchange with other programs: CSV files for spreadsheets and research. No Qt."""

@@ -1,0 +1,152 @@
+"""Turning one cell's text into a value, with a message a person can act on."""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sps_tracker.exchange.formats import Cell, Column, restore
+
+YES = frozenset({"1", "yes", "y", "true", "wahr", "vrai", "ja", "oui", "si", "sí"})
+NO = frozenset({"0", "no", "n", "false", "falsch", "faux", "nein", "non"})
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY_MONTH = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})")
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
+_ISO_HINT = "write dates as YYYY-MM-DD (for example 2025-04-03)"
+
+
+class CellError(ValueError):
+    """The cell's text is not a value of its column."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingOptions:
+    """How to read cells that spreadsheets write in their own way."""
+
+    date_format: str | None = None  # strptime format for date cells, e.g. %d/%m/%Y
+    decimal_comma: bool = False  # semicolon files from spreadsheets write 2,5 for 2.5
+
+
+def parse_uuid(text: str) -> str:
+    """A UUID in its usual lower-case form."""
+    try:
+        return str(uuid.UUID(text.strip()))
+    except ValueError:
+        raise CellError(
+            f"'{_short(text)}' is not a UUID (it should look like "
+            "0b9e5c2a-4f1d-4c3e-9a7b-2d8f6e1c5a40)"
+        ) from None
+
+
+def parse_date(text: str, options: ReadingOptions) -> date:
+    value = text.strip()
+    if _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise CellError(f"'{value}' is not a real date") from None
+    if options.date_format:
+        try:
+            return datetime.strptime(value, options.date_format).date()
+        except ValueError:
+            raise CellError(
+                f"'{_short(value)}' is not a date in the format {options.date_format}"
+            ) from None
+    found = _DAY_MONTH.fullmatch(value)
+    if found and int(found.group(1)) <= 12 and int(found.group(2)) <= 12:
+        first, second = int(found.group(1)), int(found.group(2))
+        if first != second:
+            raise CellError(
+                f"'{value}' could mean day {first} of month {second} or day {second} of "
+                f"month {first}; the date was not guessed. Please {_ISO_HINT}, or give "
+                "the file's date format (--date-format, e.g. %d/%m/%Y)"
+            )
+    raise CellError(
+        f"'{_short(value)}' is not a date in the form YYYY-MM-DD; please {_ISO_HINT}, "
+        "or give the file's date format (--date-format)"
+    )
+
+
+def parse_instant(text: str) -> datetime:
+    value = text.strip()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise CellError(
+            f"'{_short(value)}' is not a date and time in the form "
+            "YYYY-MM-DDTHH:MM:SS+HH:MM (for example 2025-04-03T09:30:00+01:00)"
+        ) from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise CellError(
+            f"'{value}' has no UTC offset, so the hour is ambiguous; add it, "
+            "for example 2025-04-03T09:30:00+01:00 (or +00:00 for UTC)"
+        )
+    return moment.astimezone(UTC)
+
+
+def parse_number(text: str, options: ReadingOptions) -> float:
+    value = text.strip()
+    if options.decimal_comma and _DECIMAL_COMMA.fullmatch(value):
+        value = value.replace(",", ".")
+    try:
+        number = float(value)
+    except ValueError:
+        raise CellError(f"'{_short(value)}' is not a number") from None
+    if math.isnan(number) or math.isinf(number):
+        raise CellError(f"'{value}' is not a finite number")
+    return number
+
+
+def parse_int(text: str) -> int:
+    value = text.strip()
+    try:
+        number = float(value)
+    except ValueError:
+        raise CellError(f"'{_short(value)}' is not a whole number") from None
+    if not number.is_integer():
+        raise CellError(f"'{value}' is not a whole number")
+    return int(number)
+
+
+def parse_yes_no(text: str) -> bool:
+    value = text.strip().lower()
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise CellError(f"'{_short(text)}' must be 1 or 0 (yes or no)")
+
+
+def parse_cell(column: Column, text: str, options: ReadingOptions) -> object:
+    """The value of one cell; empty cells give None where the column allows unknown."""
+    cell = column.cell
+    if cell in (Cell.TEXT, Cell.OPTIONAL_TEXT):
+        if text == "":
+            return "" if cell is Cell.TEXT else None
+        return restore(text)
+    if not text.strip():
+        if cell is Cell.YES_NO:
+            raise CellError("is empty; write 1 for yes or 0 for no")
+        return None
+    if cell in (Cell.UUID, Cell.PATIENT):
+        return parse_uuid(text)
+    if cell in (Cell.KEY, Cell.OPTIONAL_KEY):
+        return text.strip().lower()
+    if cell in (Cell.DATE, Cell.OPTIONAL_DATE):
+        return parse_date(text, options)
+    if cell in (Cell.INSTANT, Cell.STAMP):
+        return parse_instant(text)
+    if cell is Cell.INT or cell is Cell.TOTAL:
+        return parse_int(text)
+    if cell in (Cell.NUMBER, Cell.OPTIONAL_NUMBER):
+        return parse_number(text, options)
+    if cell is Cell.YES_NO:
+        return parse_yes_no(text)
+    raise AssertionError(cell)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,601 @@
+"""Importing CSV files: all or nothing, idempotent by UUID, conflicts reported.
+
+The import first plans everything (read, check every cell, every rule and
+every UUID against the database) and writes only when nothing is wrong, in
+one transaction with bulk inserts and an audit row per record. A record
+whose UUID is already known is either unchanged (skipped) or a conflict
+(reported, never overwritten).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid as uuid_module
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from sps_tracker.domain import validation
+from sps_tracker.domain.errors import ValidationError
+from sps_tracker.domain.scales import SCALES
+from sps_tracker.exchange.cells import CellError, ReadingOptions, parse_cell
+from sps_tracker.exchange.csv_read import (
+    PREVIEW_ROWS,
+    CsvTable,
+    FileRefused,
+    ImportProblem,
+    read_table,
+)
+from sps_tracker.exchange.formats import (
+    PATIENTS,
+    RECORD_FORMATS,
+    SUMMARY_SIGNATURE,
+    Cell,
+    FileFormat,
+)
+from sps_tracker.storage.db import Database
+from sps_tracker.storage.models import AuditEntry, Patient
+
+log = logging.getLogger(__name__)
+
+_UNCOMPARED = frozenset({"uuid", "created_at", "updated_at"})
+_LABELS = {f.kind: f.model.label.lower() for f in RECORD_FORMATS}
+
+
+def _a(kind: str) -> str:
+    label = _LABELS[kind]
+    return ("an " if label[0] in "aeiou" else "a ") + label
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A record already in the database under this UUID, with different content."""
+
+    file: str
+    row: int
+    kind: str
+    uuid: str
+    columns: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}, row {self.row}: this {_LABELS[self.kind]} is already in the "
+            f"database with a different {', '.join(self.columns)}; it was not overwritten"
+        )
+
+
+@dataclass(slots=True)
+class FileReport:
+    """One file of the import: what it holds and what would happen to it."""
+
+    file: str
+    kind: str | None
+    header: list[str] = field(default_factory=list)
+    preview: list[list[str]] = field(default_factory=list)  # the first rows, as written
+    rows: int = 0
+    new: int = 0
+    unchanged: int = 0
+    conflicting: int = 0
+    skipped: str = ""  # why the file is not imported (a summary, patients with --patient)
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What an import found and did; a dry run fills everything but ``written``."""
+
+    source: Path
+    dry_run: bool
+    files: list[FileReport] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def new(self) -> int:
+        return sum(f.new for f in self.files)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(f.unchanged for f in self.files)
+
+    @property
+    def conflicting(self) -> int:
+        return sum(f.conflicting for f in self.files)
+
+    @property
+    def ok(self) -> bool:
+        """Nothing stands in the way of writing (conflicts do, unless kept)."""
+        return not self.problems
+
+    def describe(self) -> str:
+        counts = f"{self.new} new, {self.unchanged} already here, {self.conflicting} conflicting"
+        if self.problems:
+            return f"Nothing was imported: {len(self.problems)} problem(s) found ({counts})."
+        if self.written:
+            return f"Imported {self.new} new record(s) ({counts})."
+        if self.dry_run:
+            return f"Dry run, nothing written: {counts}."
+        return f"Nothing new to import ({counts})."
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    dry_run: bool = False
+    patient_id: int | None = None  # import one patient's files into this existing patient
+    date_format: str | None = None
+    keep_existing: bool = False  # on conflict keep the database's version and import the rest
+    actor: str = ""
+
+
+@dataclass(slots=True)
+class _Incoming:
+    file_format: FileFormat
+    file: FileReport
+    row: int
+    uuid: str
+    owner: str | None  # the patient's uuid (a patient's own uuid for patients)
+    values: dict[str, Any]
+    given: frozenset[str]  # columns present in the file
+
+
+@dataclass(slots=True)
+class _KnownPatient:
+    id: int
+    uuid: str
+    birth_date: date | None
+    deleted: bool
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    return [path]
+
+
+def _recognise(table: CsvTable) -> FileFormat | str | None:
+    """The file's format from its header, 'summary' for a summary, None if unknown."""
+    found = [f for f in RECORD_FORMATS if f.signature in table.header]
+    if len(found) == 1:
+        return found[0]
+    if not found and SUMMARY_SIGNATURE in table.header:
+        return "summary"
+    return None
+
+
+def _header_problems(table: CsvTable, file_format: FileFormat, with_owner: bool) -> list[str]:
+    messages: list[str] = []
+    seen: set[str] = set()
+    for name in table.header:
+        if not name:
+            messages.append("a column has no name in the header row")
+        elif name in seen:
+            messages.append(f"column {name} appears twice in the header row")
+        seen.add(name)
+        if name and file_format.column(name) is None:
+            messages.append(_unknown_column(name, file_format))
+    for column in file_format.columns:
+        if column.name not in seen and column.required:
+            if column.cell is Cell.PATIENT and not with_owner:
+                continue
+            messages.append(f"column {column.name} is missing; it is needed in this file")
+    return messages
+
+
+def _unknown_column(name: str, file_format: FileFormat) -> str:
+    for s in SCALES:
+        if name.startswith(s.key + "_") and file_format.column(s.total_column) is not None:
+            return (
+                f"column {name}: '{name[len(s.key) + 1 :]}' is not a {s.abbreviation} "
+                f"{s.item_noun}; they are: " + ", ".join(s.keys)
+            )
+    return f"column {name} is not a column of {file_format.filename} (see docs/csv-format.md)"
+
+
+class _Planner:
+    def __init__(self, database: Database, source: Path, options: ImportOptions) -> None:
+        self.database = database
+        self.options = options
+        self.result = ImportResult(source, options.dry_run)
+        self.incoming: list[_Incoming] = []
+        self.by_uuid: dict[str, _Incoming] = {}
+        self.target: _KnownPatient | None = None
+        self.patients: dict[str, _KnownPatient] = {}
+        self.existing: set[str] = set()
+        self.now = datetime.now(UTC)
+
+    def problem(self, file: str, row: int | None, column: str | None, message: str) -> None:
+        self.result.problems.append(ImportProblem(file, row, column, message))
+
+    def plan(self) -> None:
+        source = self.result.source
+        if not source.exists():
+            self.problem(source.name, None, None, "does not exist")
+            return
+        files = _files(source)
+        if not files:
+            self.problem(source.name, None, None, "holds no .csv files")
+            return
+        with self.database.read_session() as session:
+            self.patients = {
+                p.uuid: _KnownPatient(p.id, p.uuid, p.birth_date, p.deleted_at is not None)
+                for p in session.scalars(select(Patient))
+            }
+        if self.options.patient_id is not None:
+            found = [p for p in self.patients.values() if p.id == self.options.patient_id]
+            if not found or found[0].deleted:
+                self.problem(source.name, None, None, "the patient to import into is not found")
+                return
+            self.target = found[0]
+        for path in files:
+            self.read_file(path)
+        if not self.result.problems and not self.incoming:
+            self.problem(
+                source.name,
+                None,
+                None,
+                "has a header row but no records"
+                if source.is_file()
+                else "holds no records: every file has only its header row",
+            )
+        # A file that could not be read at all would make every owner look missing.
+        if not self.result.problems:
+            self.check_owners()
+        self.validate()
+        self.compare_with_database()
+
+    def read_file(self, path: Path) -> None:
+        try:
+            table = read_table(path)
+        except FileRefused as refused:
+            self.result.files.append(FileReport(path.name, None))
+            self.result.problems.append(refused.problem)
+            return
+        recognised = _recognise(table)
+        report = FileReport(
+            table.name,
+            None,
+            header=table.header,
+            preview=[cells for _, cells in table.rows[:PREVIEW_ROWS]],
+            rows=len(table.rows),
+        )
+        self.result.files.append(report)
+        if recognised == "summary":
+            report.kind = "summary"
+            report.skipped = "a monthly summary is worked out from the records, not imported"
+            return
+        if not isinstance(recognised, FileFormat):
+            self.problem(
+                table.name,
+                1,
+                None,
+                "cannot tell which records this file holds: its first row must be the "
+                "header, with "
+                + ", ".join(f"{f.signature} ({f.filename})" for f in RECORD_FORMATS),
+            )
+            return
+        report.kind = recognised.kind
+        if recognised is PATIENTS and self.target is not None:
+            report.skipped = "the records are imported into the chosen patient"
+            return
+        header_problems = _header_problems(table, recognised, self.target is None)
+        for message in header_problems:
+            self.problem(table.name, 1, None, message)
+        if header_problems:
+            return
+        if not table.rows:
+            return  # an export of a patient without falls has a header-only falls.csv
+        self.read_rows(table, recognised, report)
+
+    def read_rows(self, table: CsvTable, file_format: FileFormat, report: FileReport) -> None:
+        reading = ReadingOptions(self.options.date_format, decimal_comma=table.delimiter == ";")
+        columns = [file_format.column(name) for name in table.header]
+        given = frozenset(table.header)
+        defaults = _defaults(file_format)
+        missing_uuid = 0
+        width = len(table.header)
+        for number, cells in table.rows:
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                self.problem(
+                    table.name,
+                    number,
+                    None,
+                    f"has {len(cells)} cells but the header names {width} columns; "
+                    "a cell containing the separator must be in double quotes",
+                )
+                continue
+            cells = cells[:width] + [""] * (width - len(cells))
+            values: dict[str, Any] = dict(defaults)
+            owner: str | None = None
+            bad = False
+            for column, text in zip(columns, cells, strict=True):
+                assert column is not None
+                try:
+                    value = parse_cell(column, text, reading)
+                except CellError as error:
+                    self.problem(table.name, number, column.name, str(error))
+                    bad = True
+                    continue
+                if column.cell is Cell.PATIENT:
+                    owner = value if isinstance(value, str) else None
+                elif column.cell is Cell.TOTAL:
+                    values[column.name] = value
+                else:
+                    values[column.name] = value
+            if bad:
+                continue
+            for stamp in ("created_at", "updated_at"):
+                if values.get(stamp) is None:
+                    values[stamp] = self.now  # a hand-written row is written now
+            record_uuid = values.get("uuid")
+            if record_uuid is None:
+                missing_uuid += 1
+                record_uuid = str(uuid_module.uuid4())
+                values["uuid"] = record_uuid
+            if file_format is PATIENTS:
+                owner = record_uuid
+            elif self.target is not None:
+                owner = self.target.uuid
+            elif owner is None:
+                self.problem(table.name, number, "patient_uuid", "is empty; whose record is it?")
+                continue
+            incoming = _Incoming(file_format, report, number, record_uuid, owner, values, given)
+            earlier = self.by_uuid.get(record_uuid)
+            if earlier is not None:
+                where = "" if earlier.file is report else f" of {earlier.file.file}"
+                self.problem(
+                    table.name,
+                    number,
+                    "uuid",
+                    f"the same uuid is already used in row {earlier.row}{where}; "
+                    "every record needs its own",
+                )
+                continue
+            self.by_uuid[record_uuid] = incoming
+            self.incoming.append(incoming)
+        if missing_uuid:
+            self.result.warnings.append(
+                f"{table.name}: {missing_uuid} row(s) have no uuid and get a new one; "
+                "importing the same file again would add them again"
+            )
+
+    def check_owners(self) -> None:
+        in_files = {i.uuid for i in self.incoming if i.file_format is PATIENTS}
+        if self.target is not None:
+            return
+        for item in self.incoming:
+            if item.file_format is PATIENTS or item.owner in in_files:
+                continue
+            known = self.patients.get(item.owner or "")
+            if known is None:
+                self.problem(
+                    item.file.file,
+                    item.row,
+                    "patient_uuid",
+                    f"{item.owner} is not a patient in this database or in patients.csv",
+                )
+            elif known.deleted:
+                self.problem(
+                    item.file.file,
+                    item.row,
+                    "patient_uuid",
+                    "this patient was deleted in this database; restore the patient first",
+                )
+
+    def birth_date(self, owner: str | None) -> date | None:
+        if self.target is not None:
+            return self.target.birth_date
+        incoming = self.by_uuid.get(owner or "")
+        if incoming is not None and incoming.file_format is PATIENTS:
+            born = incoming.values.get("birth_date")
+            return born if isinstance(born, date) else None
+        known = self.patients.get(owner or "")
+        return known.birth_date if known else None
+
+    def validate(self) -> None:
+        for item in self.incoming:
+            values = {k: v for k, v in item.values.items() if k not in _totals()}
+            try:
+                _VALIDATORS[item.file_format.kind](values, self.birth_date(item.owner), self.now)
+            except ValidationError as error:
+                for found in error.problems:
+                    column = found.field if item.file_format.column(found.field) else None
+                    self.problem(item.file.file, item.row, column, found.message)
+            for s in SCALES:
+                typed = item.values.get(s.total_column)
+                if typed is None or s.total_column not in item.given:
+                    continue
+                answers = {k: bool(item.values.get(s.column(k))) for k in s.keys}
+                if not s.minimum <= typed <= s.maximum:
+                    self.problem(
+                        item.file.file,
+                        item.row,
+                        s.total_column,
+                        f"{s.abbreviation} total {typed} is outside {s.minimum} to {s.maximum}",
+                    )
+                elif typed != s.total(answers):
+                    self.problem(
+                        item.file.file,
+                        item.row,
+                        s.total_column,
+                        f"{s.abbreviation} total {typed} does not match the "
+                        f"{s.total(answers)} {s.item_noun}(s) marked 1",
+                    )
+
+    def compare_with_database(self) -> None:
+        """Sort every incoming record into new, unchanged or conflicting."""
+        existing: dict[str, tuple[FileFormat, dict[str, Any]]] = {}
+        wanted = list(self.by_uuid)
+        with self.database.read_session() as session:
+            for file_format in RECORD_FORMATS:
+                table = file_format.model.__table__
+                patients = Patient.__table__
+                for start in range(0, len(wanted), 500):
+                    chunk = wanted[start : start + 500]
+                    if file_format is PATIENTS:
+                        query = select(table).where(table.c.uuid.in_(chunk))
+                    else:
+                        query = (
+                            select(table, patients.c.uuid.label("owner_uuid"))
+                            .join(patients, table.c.patient_id == patients.c.id)
+                            .where(table.c.uuid.in_(chunk))
+                        )
+                    for row in session.execute(query).mappings():
+                        existing[row["uuid"]] = (file_format, dict(row))
+        for item in self.incoming:
+            found = existing.get(item.uuid)
+            if found is None:
+                item.file.new += 1
+                continue
+            stored_format, stored = found
+            if stored_format is not item.file_format:
+                self.problem(
+                    item.file.file,
+                    item.row,
+                    "uuid",
+                    f"this uuid belongs to {_a(stored_format.kind)} in this database, "
+                    f"not {_a(item.file_format.kind)}",
+                )
+                continue
+            differing = _differences(item, stored)
+            if differing:
+                item.file.conflicting += 1
+                self.result.conflicts.append(
+                    Conflict(item.file.file, item.row, item.file_format.kind, item.uuid, differing)
+                )
+            else:
+                item.file.unchanged += 1
+        self.existing = set(existing)
+
+
+def _totals() -> frozenset[str]:
+    return frozenset(s.total_column for s in SCALES)
+
+
+def _defaults(file_format: FileFormat) -> dict[str, Any]:
+    """What a column left out of a hand-written file means: the record's default."""
+    values: dict[str, Any] = {}
+    for column in file_format.stored:
+        model_column = file_format.model.__table__.c[column.name]
+        default = model_column.default
+        if default is not None and getattr(default, "is_scalar", False):
+            values[column.name] = default.arg
+        else:
+            values[column.name] = None
+    return values
+
+
+def _same(a: object, b: object) -> bool:
+    if a in (None, "") and b in (None, ""):
+        return True
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return a.replace(tzinfo=a.tzinfo or UTC) == b.replace(tzinfo=b.tzinfo or UTC)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return bool(a) == bool(b) and a is not None and b is not None
+    return a == b
+
+
+def _differences(item: _Incoming, stored: Mapping[str, Any]) -> tuple[str, ...]:
+    differing = [
+        c.name
+        for c in item.file_format.stored
+        if c.name in item.given
+        and c.name not in _UNCOMPARED
+        and not _same(item.values.get(c.name), stored.get(c.name))
+    ]
+    if item.file_format is not PATIENTS and stored.get("owner_uuid") != item.owner:
+        differing.insert(0, "patient")
+    return tuple(differing)
+
+
+def _validate_patient(values: dict[str, Any], _born: date | None, _now: datetime) -> None:
+    validation.validate_patient(values)
+
+
+_VALIDATORS: dict[str, Callable[[dict[str, Any], date | None, datetime], None]] = {
+    "patient": _validate_patient,
+    "assessment": lambda v, born, now: validation.validate_assessment(v, birth_date=born, now=now),
+    "fall": lambda v, born, now: validation.validate_fall(v, birth_date=born, now=now),
+    "infusion": lambda v, born, _now: validation.validate_infusion_course(v, birth_date=born),
+    "medication": lambda v, born, _now: validation.validate_medication_period(v, birth_date=born),
+    "lab": lambda v, born, _now: validation.validate_lab_result(v, birth_date=born),
+}
+
+
+def import_csv(
+    database: Database, source: Path, options: ImportOptions | None = None
+) -> ImportResult:
+    """Check ``source`` (a folder of CSV files or one file) and import it if all is well."""
+    options = options or ImportOptions()
+    planner = _Planner(database, source, options)
+    planner.plan()
+    result = planner.result
+    if result.conflicts and not options.keep_existing:
+        for conflict in result.conflicts:
+            result.problems.append(
+                ImportProblem(conflict.file, conflict.row, None, str(conflict).split(": ", 1)[1])
+            )
+    if result.problems or options.dry_run:
+        log.info("import checked: %d problems, written: no", len(result.problems))
+        return result
+    new = [i for i in planner.incoming if i.uuid not in planner.existing]
+    if new:
+        _write(database, new, options.actor)
+        result.written = True
+    log.info("imported %d records", len(new))
+    return result
+
+
+def _write(database: Database, new: list[_Incoming], actor: str) -> None:
+    """Everything in one transaction: bulk inserts, then one audit row per record."""
+    from sps_tracker.services import audit_json
+
+    totals = _totals()
+    with database.session() as session:
+        connection = session.connection()
+        patients = [i for i in new if i.file_format is PATIENTS]
+        if patients:
+            connection.execute(insert(Patient), [i.values for i in patients])
+        owners = {i.owner for i in new if i.owner}
+        ids: dict[str, int] = {}
+        owner_list = list(owners)
+        for start in range(0, len(owner_list), 500):
+            chunk = owner_list[start : start + 500]
+            for patient_id, patient_uuid in connection.execute(
+                select(Patient.id, Patient.uuid).where(Patient.uuid.in_(chunk))
+            ):
+                ids[patient_uuid] = patient_id
+        for file_format in RECORD_FORMATS[1:]:
+            rows = [
+                {
+                    **{k: v for k, v in i.values.items() if k not in totals},
+                    "patient_id": ids[i.owner or ""],
+                }
+                for i in new
+                if i.file_format is file_format
+            ]
+            if rows:
+                connection.execute(insert(file_format.model), rows)
+        now = datetime.now(UTC)
+        connection.execute(
+            insert(AuditEntry),
+            [
+                {
+                    "at": now,
+                    "actor": actor,
+                    "action": "import",
+                    "record_kind": i.file_format.kind,
+                    "record_uuid": i.uuid,
+                    "patient_uuid": i.owner,
+                    "old_values": None,
+                    "new_values": audit_json(
+                        {k: v for k, v in i.values.items() if k not in totals}
+                    ),
+                }
+                for i in new
+            ],
+        )
