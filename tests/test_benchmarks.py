@@ -20,22 +20,22 @@ LINE = re.compile(
 @pytest.mark.slow
 def test_quick_run_prints_one_line_per_benchmark_and_a_summary(tmp_path: Path) -> None:
     finished = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--quick", "--only", "save,history,chart"],
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--only", "chart,save,history,export,import"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
     )
     lines = finished.stdout.strip().splitlines()
-    assert len(lines) == 4, finished.stdout + finished.stderr
-    matches = [LINE.match(line) for line in lines[:3]]
+    assert len(lines) == 6, finished.stdout + finished.stderr
+    matches = [LINE.match(line) for line in lines[:5]]
     assert all(matches), lines
-    assert [m["name"] for m in matches if m] == ["chart", "save", "history"]
+    assert [m["name"] for m in matches if m] == ["chart", "save", "history", "export", "import"]
     verdicts = [m["verdict"] for m in matches if m]
     ran = [v for v in verdicts if v != "skipped"]
     assert len(ran) >= 2  # save and history always run
     within = ran.count("ok")
-    assert lines[3].startswith(f"bench: {within} of {len(ran)} within budget")
+    assert lines[5].startswith(f"bench: {within} of {len(ran)} within budget")
     assert finished.returncode == (0 if within == len(ran) else 1)
     assert "error" not in finished.stdout
 
