@@ -20,7 +20,14 @@ LINE = re.compile(
 @pytest.mark.slow
 def test_quick_run_prints_one_line_per_benchmark_and_a_summary(tmp_path: Path) -> None:
     finished = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--quick", "--only", "chart,save,history,export,import"],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--quick",
+            "--only",
+            "chart,save,history,export,import",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
