@@ -149,6 +149,33 @@ def build_parser() -> _Parser:
         "check", parents=[common], help="check the database's integrity and ranges"
     )
     check.set_defaults(handler=_check)
+
+    backup = commands.add_parser(
+        "backup", parents=[common], help="write a checked copy of the database"
+    )
+    backup.add_argument(
+        "--out", metavar="FILE", help="where to write it (default: a new file in backups/)"
+    )
+    backup.set_defaults(handler=_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (the current one is kept)",
+    )
+    restore.add_argument("file", metavar="FILE", help="the backup to restore")
+    restore.set_defaults(handler=_restore)
+
+    backups = commands.add_parser(
+        "backups", parents=[common], help="list the backups with dates and record counts"
+    )
+    backups.set_defaults(handler=_backups)
+
+    audit = commands.add_parser(
+        "audit-log", parents=[common], help="write the audit log (every change) as CSV"
+    )
+    audit.add_argument("file", metavar="FILE.csv")
+    audit.set_defaults(handler=_audit_log)
     _add_exchange_commands(commands, common)
     return parser
 
@@ -220,6 +247,9 @@ PROBLEMS_SHOWN = 200
 
 
 def _import(args: argparse.Namespace) -> int:
+    from contextlib import AbstractContextManager, closing
+
+    from sps_tracker.safety import writing_session
     from sps_tracker.services import Tracker
 
     if args.date_format is not None and "%" not in args.date_format:
@@ -227,8 +257,13 @@ def _import(args: argparse.Namespace) -> int:
     source = Path(args.path)
     if not source.exists():
         raise UsageError(f"{args.path} does not exist")
-    tracker = Tracker.open(folder(args), actor="import")
-    try:
+    # A real import writes: it holds the folder (one writer) between two backups.
+    opened: AbstractContextManager[Tracker] = (
+        closing(Tracker.open(folder(args), actor="import"))
+        if args.dry_run
+        else writing_session(folder(args), actor="import")
+    )
+    with opened as tracker:
         patient_id = None if args.patient is None else _patient_id(tracker, args.patient)
         result = tracker.import_csv(
             source,
@@ -237,8 +272,6 @@ def _import(args: argparse.Namespace) -> int:
             date_format=args.date_format,
             keep_existing=args.keep_existing,
         )
-    finally:
-        tracker.close()
     for report in result.files:
         if report.skipped:
             print(f"{report.file}: not imported: {report.skipped}")
@@ -294,12 +327,11 @@ def folder(args: argparse.Namespace) -> Path:
 
 def _demo(args: argparse.Namespace) -> int:
     from sps_tracker.demo import generate
-    from sps_tracker.services import Tracker
+    from sps_tracker.safety import writing_session
 
     if args.until is not None and args.until > date.today():
         raise UsageError(f"--until {args.until.isoformat()} is in the future")
-    tracker = Tracker.open(folder(args), actor="demo")
-    try:
+    with writing_session(folder(args), actor="demo") as tracker:
         made = generate(
             tracker,
             patients=args.patients,
@@ -308,8 +340,6 @@ def _demo(args: argparse.Namespace) -> int:
             until=args.until,
             self_rating_every_days=args.self_rating_every,
         )
-    finally:
-        tracker.close()
     print(f"Added {len(made)} synthetic demo patient(s) to {folder(args)}")
     return EXIT_OK
 
@@ -342,6 +372,54 @@ def _check(args: argparse.Namespace) -> int:
             print(f"- {problem}")
         return EXIT_PROBLEMS
     print("The database is sound.")
+    return EXIT_OK
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from sps_tracker.safety import backup_now
+
+    written = backup_now(folder(args), Path(args.out).expanduser() if args.out else None)
+    print(f"Backed up to {written}")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from sps_tracker.safety import restore_database
+
+    report = restore_database(folder(args), Path(args.file))
+    counts = ", ".join(f"{kind}: {n}" for kind, n in report.record_counts.items())
+    print(f"Restored from {report.restored_from}: {counts}")
+    if report.upgraded_from:
+        print(f"Upgraded from schema {report.upgraded_from}")
+    if report.previous_kept_at is not None:
+        print(f"The database it replaced was kept at {report.previous_kept_at}")
+    return EXIT_OK
+
+
+def _backups(args: argparse.Namespace) -> int:
+    from sps_tracker.safety import backup_status, list_backups
+
+    for info in list_backups(folder(args)):
+        counts = ", ".join(f"{kind}: {n}" for kind, n in info.record_counts.items())
+        print(f"{info.taken_at:%Y-%m-%d %H:%M:%S} UTC\t{info.reason}\t{counts or info.problem}")
+        print(f"\t{info.path}")
+    status = backup_status(folder(args))
+    if status.warning:
+        print(f"Warning: {status.warning}")
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _audit_log(args: argparse.Namespace) -> int:
+    from sps_tracker.exchange.audit_export import export_audit_csv
+    from sps_tracker.services import Tracker
+
+    tracker = Tracker.open(folder(args))
+    try:
+        written = export_audit_csv(tracker.audit_trail(), Path(args.file).expanduser())
+    finally:
+        tracker.close()
+    print(f"Wrote {written} audit entries to {args.file}")
     return EXIT_OK
 
 

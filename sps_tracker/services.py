@@ -22,7 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sps_tracker.domain import validation
+from sps_tracker.domain.analysis import ScoreSeries
 from sps_tracker.domain.errors import ValidationError
+from sps_tracker.domain.reference import ReferenceSet
 from sps_tracker.domain.scales import DSI, HSS, SCALES, Scale
 from sps_tracker.paths import database_path
 from sps_tracker.storage.db import Database
@@ -49,6 +51,8 @@ if TYPE_CHECKING:
     from sps_tracker.exchange.summary import MonthSummary
 
 log = logging.getLogger(__name__)
+
+REFERENCE_SETS_FOLDER = "reference-sets"
 
 R = TypeVar("R", bound=PatientRecord)
 T = TypeVar("T", bound=Record)
@@ -80,6 +84,25 @@ class HistoryEntry:
     @property
     def kind(self) -> str:
         return self.record.kind
+
+
+@dataclass(frozen=True, slots=True)
+class ChartData:
+    """Everything the charts of one patient draw, read at once (issue 4)."""
+
+    patient: Patient
+    scores: ScoreSeries
+    courses: list[InfusionCourse]
+    falls: list[Fall]
+    medications: list[MedicationPeriod]
+
+    @property
+    def course_starts(self) -> list[date]:
+        return [c.first_day for c in self.courses]
+
+    @property
+    def fall_times(self) -> list[datetime]:
+        return [f.occurred_at for f in self.falls]
 
 
 def _validator(kind: type[Record]) -> Callable[..., None]:
@@ -321,6 +344,88 @@ class Tracker:
                 )
                 or 0
             )
+
+    # -- charts (issue 4) --------------------------------------------------
+
+    def score_series(self, patient_id: int) -> ScoreSeries:
+        """All live assessments of a patient as columns, oldest first, in one Core query."""
+        item_columns = [getattr(Assessment, c) for s in SCALES for c in s.columns]
+        query = (
+            select(
+                Assessment.id,
+                Assessment.assessed_at,
+                Assessment.source,
+                *(getattr(Assessment, s.total_column) for s in SCALES),
+                *item_columns,
+            )
+            .where(Assessment.patient_id == patient_id, Assessment.deleted_at.is_(None))
+            .order_by(Assessment.assessed_at, Assessment.id)
+        )
+        with self.database.read_session() as session:
+            rows = session.execute(query).all()
+        columns = list(zip(*rows, strict=True)) if rows else [()] * (3 + len(SCALES))
+        totals: dict[str, tuple[int, ...]] = {}
+        items: dict[str, tuple[tuple[str, ...], ...]] = {}
+        offset = 3 + len(SCALES)
+        for index, s in enumerate(SCALES):
+            totals[s.key] = tuple(int(v) for v in columns[3 + index])
+            width = len(s.keys)
+            items[s.key] = tuple(
+                tuple(k for k, v in zip(s.keys, row[offset : offset + width], strict=True) if v)
+                for row in rows
+            )
+            offset += width
+        return ScoreSeries(
+            tuple(int(v) for v in columns[0]),
+            tuple(columns[1]),
+            tuple(str(v) for v in columns[2]),
+            totals,
+            items,
+        )
+
+    def chart_data(self, patient_id: int) -> ChartData:
+        """The patient, the score columns and the records drawn beside them."""
+        patient = self._get(Patient, patient_id)
+        return ChartData(
+            patient,
+            self.score_series(patient_id),
+            self.records(InfusionCourse, patient_id),
+            self.records(Fall, patient_id),
+            self.records(MedicationPeriod, patient_id),
+        )
+
+    def reference_sets(self) -> tuple[list[ReferenceSet], list[ValidationError]]:
+        """The shipped reference sets, then the ones imported into this data folder."""
+        from sps_tracker.domain.reference import load_folder
+        from sps_tracker.paths import resources_dir
+
+        shipped, broken = load_folder(resources_dir() / REFERENCE_SETS_FOLDER)
+        imported, broken_imported = load_folder(self._imported_reference_sets_dir())
+        known = {r.id for r in shipped}
+        return shipped + [r for r in imported if r.id not in known], broken + broken_imported
+
+    def import_reference_set(self, path: Path) -> ReferenceSet:
+        """Check a reference-set file and keep a copy in the data folder; refuse a bad one."""
+        from sps_tracker.domain.reference import load_reference_set, to_json
+        from sps_tracker.paths import ensure_private_dir, resources_dir
+
+        reference = load_reference_set(path)
+        if (resources_dir() / REFERENCE_SETS_FOLDER / f"{reference.id}.json").exists():
+            raise ValidationError(
+                "id", f"id '{reference.id}' belongs to a set shipped with the app; choose another"
+            )
+        folder = ensure_private_dir(self._imported_reference_sets_dir())
+        target = folder / f"{reference.id}.json"
+        partial = target.with_suffix(".json.partial")
+        partial.write_text(to_json(reference), encoding="utf-8")
+        partial.replace(target)
+        log.info("imported reference set %s", reference.id)
+        return reference
+
+    def _imported_reference_sets_dir(self) -> Path:
+        if self.database.path is None:
+            raise DatabaseError("reference sets need a database stored in a folder")
+        return self.database.path.parent / REFERENCE_SETS_FOLDER
 
     def bulk_add(
         self, patient: Patient, records: Sequence[PatientRecord], action: str = "add"

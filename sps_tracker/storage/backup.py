@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,8 +32,12 @@ def integrity_problems(path: Path) -> list[str]:
 
 def backup_to(source: Path, target: Path) -> Path:
     """Copy a live database to ``target`` and check the copy; a bad copy is removed."""
+    # Only a folder made here is made private: --out may name the person's Desktop.
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = target.with_name(target.name + ".partial")
+    # Created private before SQLite writes a byte (its journal copies this mode).
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(partial)
@@ -51,10 +56,56 @@ def backup_to(source: Path, target: Path) -> Path:
     if os.name == "posix":
         partial.chmod(0o600)
     os.replace(partial, target)
+    sync_folder(target.parent)
     log.info("backup written")
     return target
 
 
+def sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable across a power cut (POSIX only)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+BACKUP_NAME = re.compile(
+    r"^sps-tracker-(?P<stamp>\d{8}T\d{6})(?:\.(?P<micro>\d{6}))?Z-(?P<reason>[a-z0-9_.-]+)\.db$"
+)
+
+
 def timestamped_name(reason: str, now: datetime | None = None) -> str:
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    """``sps-tracker-20261123T160245.123456Z-start.db``: sorts by time, parsed back by name."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
     return f"sps-tracker-{stamp}-{reason}.db"
+
+
+def parse_backup_name(name: str) -> tuple[datetime, str] | None:
+    """When a backup was taken and why, from its file name; None for other files."""
+    match = BACKUP_NAME.match(name)
+    if match is None:
+        return None
+    taken = datetime.strptime(match["stamp"], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+    if match["micro"]:
+        taken = taken.replace(microsecond=int(match["micro"]))
+    return taken, match["reason"]
+
+
+def record_counts(path: Path) -> dict[str, int]:
+    """Live (not deleted) records of each kind in a database file, read without changing it."""
+    from sps_tracker.storage.models import RECORD_TYPES
+
+    counts: dict[str, int] = {}
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for kind in RECORD_TYPES:
+            row = connection.execute(
+                f"SELECT count(*) FROM {kind.__tablename__} WHERE deleted_at IS NULL"
+            ).fetchone()
+            counts[kind.kind] = int(row[0])
+    finally:
+        connection.close()
+    return counts

@@ -8,6 +8,7 @@ noticeable share of start-up time otherwise.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,12 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from sps_tracker.storage.errors import NewerSchemaError, NotADatabaseError
+from sps_tracker.storage.errors import (
+    DamagedDatabaseError,
+    DatabaseError,
+    NewerSchemaError,
+    NotADatabaseError,
+)
 from sps_tracker.storage.models import Base
 
 log = logging.getLogger(__name__)
@@ -62,7 +68,7 @@ def read_schema_revision(path: Path) -> str | None:
     if header != SQLITE_HEADER:
         raise NotADatabaseError(
             f"{path} is not an SPS Tracker database: it is not an SQLite "
-            "file (it may be damaged or truncated)"
+            "file (it may be damaged or truncated). It was not changed."
         )
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -75,14 +81,44 @@ def read_schema_revision(path: Path) -> str | None:
                 return None
             if "alembic_version" not in tables:
                 raise NotADatabaseError(
-                    f"{path} is an SQLite file, but not an SPS Tracker database"
+                    f"{path} is an SQLite file, but not an SPS Tracker database. "
+                    "It was not changed."
                 )
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        raise NotADatabaseError(f"{path} cannot be read as a database: {error}") from error
+        raise DamagedDatabaseError(damaged_message(path, str(error))) from error
     return None if row is None else str(row[0])
+
+
+def damaged_message(path: Path, problem: str) -> str:
+    return (
+        f"{path} is damaged ({problem}). It was not changed; "
+        "restore a backup to go on (sps-tracker restore FILE)."
+    )
+
+
+def check_database_file(path: Path, *, integrity: bool = True) -> str | None:
+    """The schema revision of an existing database file, after making sure it can be used.
+
+    Reads only: a file that is not ours, was written by a newer version or fails
+    ``PRAGMA integrity_check`` raises a DatabaseError whose words the GUI and the
+    CLI both show, and the file is left exactly as it was.
+    """
+    from sps_tracker.storage.backup import integrity_problems
+
+    revision = read_schema_revision(path)
+    if revision is not None and revision not in SCHEMA_REVISIONS:
+        raise NewerSchemaError(
+            f"{path} was written by a newer version of SPS Tracker (schema {revision}). "
+            "Install the newer version to open it; this file was not changed."
+        )
+    if integrity:
+        problems = integrity_problems(path)
+        if problems:
+            raise DamagedDatabaseError(damaged_message(path, problems[0]))
+    return revision
 
 
 class Database:
@@ -104,15 +140,12 @@ class Database:
         from sps_tracker.paths import ensure_private_dir
 
         ensure_private_dir(path.parent)
-        fresh = not path.exists() or path.stat().st_size == 0
-        revision = None if fresh else read_schema_revision(path)
-        if revision is not None and revision not in SCHEMA_REVISIONS:
-            raise NewerSchemaError(
-                f"{path} was written by a newer version of SPS Tracker (schema {revision}). "
-                "Install the newer version to open it; this file was not changed."
-            )
+        if not path.exists():
+            _create_new(path)
+        # A 0-byte file is refused too: it is a truncated database, not a new one.
+        revision = check_database_file(path)
         database = cls(make_engine(sqlite_url(path)), path)
-        if fresh or revision is None:
+        if revision is None:
             database.create_schema()
         elif revision != SCHEMA_HEAD:
             from sps_tracker.storage.migrate import upgrade_with_backup
@@ -150,9 +183,42 @@ class Database:
         self.engine.dispose()
 
 
-def _make_private(path: Path) -> None:
-    import os
+def _create_new(path: Path) -> None:
+    """A complete, empty database at ``path``, or nothing: built aside, then linked in.
 
+    A kill halfway leaves only a stray ``.new-PID`` file, never a half-made
+    database; linking (not renaming) never replaces a file another process made.
+    """
+    temporary = path.with_name(f"{path.name}.new-{os.getpid()}")
+    for stale in (temporary, *_companions(temporary)):
+        stale.unlink(missing_ok=True)
+    # Private before SQLite writes a byte: its -wal and -shm copy this file's mode.
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        fresh = Database(make_engine(sqlite_url(temporary)), temporary)
+        try:
+            fresh.create_schema()
+        finally:
+            fresh.dispose()
+        if any(c.exists() and c.stat().st_size for c in _companions(temporary)):
+            raise DatabaseError(f"{temporary} was not closed cleanly; nothing was created")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            log.info("another process created the database first")
+        from sps_tracker.storage.backup import sync_folder
+
+        sync_folder(path.parent)
+    finally:
+        for leftover in (temporary, *_companions(temporary)):
+            leftover.unlink(missing_ok=True)
+
+
+def _companions(path: Path) -> tuple[Path, ...]:
+    return tuple(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))
+
+
+def _make_private(path: Path) -> None:
     if os.name == "posix":
         for candidate in (
             path,

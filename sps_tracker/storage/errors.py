@@ -17,3 +17,7 @@ class NotADatabaseError(DatabaseError):
 
 class MigrationError(DatabaseError):
     """An upgrade of the database failed; the backup taken before it is intact."""
+
+
+class DamagedDatabaseError(NotADatabaseError):
+    """An SQLite file of ours that fails its integrity check (corrupt or truncated)."""

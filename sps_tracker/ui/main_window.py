@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -62,6 +63,33 @@ FORMS: dict[type[PatientRecord], type[EntryForm]] = {
     MedicationPeriod: MedicationForm,
     LabResult: LabForm,
 }
+
+
+def draft_record(
+    kind: type[PatientRecord], values: dict[str, Any], base: PatientRecord | None
+) -> PatientRecord:
+    """An unsaved record holding a kept draft's values, to fill a form with."""
+    from datetime import date, datetime
+
+    from sqlalchemy import Date
+
+    from sps_tracker.storage.types import UTCDateTime
+
+    columns = {c.key: c for c in kind.__table__.columns if not c.computed}
+    filled: dict[str, Any] = {} if base is None else dict(base.values())
+    for key, value in values.items():
+        column = columns.get(key)
+        if column is None or key in ("id", "uuid", "patient_id"):
+            continue
+        if isinstance(value, str) and isinstance(column.type, UTCDateTime):
+            value = datetime.fromisoformat(value)
+        elif isinstance(value, str) and isinstance(column.type, Date):
+            value = date.fromisoformat(value)
+        elif isinstance(value, list):
+            value = ";".join(str(v) for v in value)
+        filled[key] = value
+    filled.pop("id", None)
+    return kind(**filled)
 
 
 class MainWindow(QMainWindow):
@@ -126,6 +154,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.add_view("history", self.history, self.tr("History"))
+        from sps_tracker.ui.charts import ChartView
+
+        self.chart_view = ChartView(self.tracker)
+        self.add_view("chart", self.chart_view, self.tr("Chart"))
 
         self.empty = QWidget()
         empty_layout = QVBoxLayout(self.empty)
@@ -260,6 +292,11 @@ class MainWindow(QMainWindow):
             self.tr("&History"), lambda: self.show_view("history"), "Ctrl+1"
         )
         self.about_action = self._action(self.tr("&About SPS Tracker"), self.show_about)
+        self.chart_view_action = self._action(
+            self.tr("&Chart"), lambda: self.show_view("chart"), "Ctrl+2"
+        )
+        self.export_csv_action = self._action(self.tr("&Export CSV…"), self.export_csv)
+        self.import_csv_action = self._action(self.tr("&Import CSV…"), self.import_csv)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -267,6 +304,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_patient_action)
         file_menu.addAction(self.edit_patient_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.export_csv_action)
+        file_menu.addAction(self.import_csv_action)
+        file_menu.addSeparator()
+        self._add_chart_actions(file_menu)
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.undo_action)
@@ -281,6 +322,7 @@ class MainWindow(QMainWindow):
             record_menu.addAction(action)
         self.view_menu = bar.addMenu(self.tr("&View"))
         self.view_menu.addAction(self.history_view_action)
+        self.view_menu.addAction(self.chart_view_action)
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.find_patient_action)
         help_menu = bar.addMenu(self.tr("&Help"))
@@ -442,7 +484,43 @@ class MainWindow(QMainWindow):
     def refresh_history(self) -> None:
         if self.patient is not None:
             self.history.set_entries(self.tracker.history(self.patient.id))
+            self.chart_view.set_patient(self.patient.id)  # redraws now only if on screen
         self._update_actions()
+
+    # -- exchange and charts ----------------------------------------------
+
+    def export_csv(self) -> None:
+        from sps_tracker.ui.dialogs.exchange import ExportDialog
+
+        chosen = [self.patient.id] if self.patient is not None else []
+        self._show_dialog(ExportDialog(self.tracker, self, patient_ids=chosen))
+
+    def import_csv(self) -> None:
+        from sps_tracker.ui.dialogs.exchange import ImportDialog
+
+        dialog = ImportDialog(self.tracker, self)
+        dialog.accepted.connect(self.refresh_patients)
+        self._show_dialog(dialog)
+
+    def _add_chart_actions(self, file_menu: QMenu) -> None:
+        for text, handler in (
+            (self.tr("Export chart as &PNG…"), lambda: self._export_chart("png")),
+            (self.tr("Export chart as &SVG…"), lambda: self._export_chart("svg")),
+            (self.tr("Import &reference set…"), self.chart_view.import_reference_dialog),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(handler)
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+
+    def _export_chart(self, suffix: str) -> None:
+        if self.patient is None:
+            QMessageBox.information(
+                self, self.tr("Export chart"), self.tr("Choose a patient first.")
+            )
+            return
+        self.show_view("chart")
+        self.chart_view.export_dialog(suffix)
 
     def _focus_search(self) -> None:
         if self.mode == CLINIC:
@@ -515,11 +593,39 @@ class MainWindow(QMainWindow):
         form: EntryForm = form_type(self, record, birth_date=birth)
         return form
 
+    def _recovered(
+        self, kind: type[PatientRecord], name: str, record: PatientRecord | None
+    ) -> PatientRecord | None:
+        """A draft kept after a crash, offered back once; otherwise the record given."""
+        from sps_tracker.ui.drafts import discard_draft, read_draft
+
+        values = read_draft(self.data_dir, name)
+        if values is None:
+            return record
+        discard_draft(self.data_dir, name)
+        if not self._ask(
+            self.tr("Recovered entry"),
+            self.tr(
+                "SPS Tracker stopped while this entry was being typed. Its values were kept. "
+                "Continue with them?"
+            ),
+        ):
+            return record
+        try:
+            return draft_record(kind, values, record)
+        except (TypeError, ValueError):
+            return record
+
     def new_entry(self, kind: type[PatientRecord]) -> None:
         if self.patient is None:
             return
         patient = self.patient
-        form = self._form_for(kind, None)
+        draft_name = f"{kind.kind}-new-{patient.uuid}"
+        recovered = self._recovered(kind, draft_name, None)
+        form = self._form_for(kind, recovered)
+        if recovered is not None:
+            form.setWindowTitle(self.tr("New %s (recovered)") % self.tr(kind.label).lower())
+        form.keep_drafts(self.data_dir, draft_name)
         form.set_patient_name(patient.display_name)
 
         def save(values: dict[str, Any]) -> None:
@@ -547,7 +653,9 @@ class MainWindow(QMainWindow):
         except NotFoundError:
             self.refresh_history()
             return
-        form = self._form_for(kind, before)
+        draft_name = f"{kind.kind}-edit-{before.uuid}"
+        form = self._form_for(kind, self._recovered(kind, draft_name, before))
+        form.keep_drafts(self.data_dir, draft_name)
         form.set_patient_name(self.patient.display_name)
 
         def save(values: dict[str, Any]) -> None:
@@ -607,6 +715,18 @@ class MainWindow(QMainWindow):
 
         box.finished.connect(lambda _result: answered())
         self._show_dialog(box)
+
+    def _ask(self, title: str, text: str) -> bool:
+        """A yes/no question without an icon (an icon may come with the system's alert sound)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.NoIcon)
+        box.setWindowTitle(title)
+        box.setText(text)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        for button in box.buttons():
+            button.setMinimumHeight(MIN_CONTROL_HEIGHT)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _open_selected(self) -> None:
         record = self.history.selected()

@@ -65,7 +65,13 @@ def plotted_points(window: QWidget) -> int:
                 if data is not None and data[0] is not None:
                     points += len(data[0])
             elif isinstance(item, pg.BarGraphItem):
-                points += len(item.opts.get("height") or ())
+                # Heights and positions may be numpy arrays or one number for every bar.
+                import numpy as np
+
+                given = [
+                    item.opts[k] for k in ("x0", "x", "height") if item.opts.get(k) is not None
+                ]
+                points += max((int(np.size(v)) for v in given), default=0)
     return points
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QDateTime, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -40,7 +40,7 @@ def date_edit(value: date | None = None) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(DATE_FORMAT)
     edit.setMinimumDate(EARLIEST)
-    edit.setDate(QDate(value) if value else QDate.currentDate())
+    edit.setDate(qdate(value) if value else QDate.currentDate())
     return edit
 
 
@@ -53,8 +53,12 @@ def datetime_edit(value: datetime | None = None) -> QDateTimeEdit:
     local = (value.astimezone() if value else datetime.now().astimezone()).replace(
         tzinfo=None, second=0, microsecond=0
     )
-    edit.setDateTime(QDateTime(local))
+    edit.setDateTime(QDateTime(qdate(local.date()), QTime(local.hour, local.minute)))
     return edit
+
+
+def qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
 
 
 def instant_of(edit: QDateTimeEdit) -> datetime:
@@ -128,4 +132,4 @@ class OptionalDate(QWidget):
     def set_value(self, value: date | None) -> None:
         self.known.setChecked(value is not None)
         if value is not None:
-            self.edit.setDate(QDate(value))
+            self.edit.setDate(qdate(value))

@@ -140,10 +140,13 @@ def test_a_personal_diary_starts_with_the_profile(qtbot: Any, open_window: Any, 
     assert [s.patient.display_name for s in tracker.list_patients()] == ["Pat Diary"]
 
 
-def test_show_view_opens_the_history_tab(open_window: Any, tracker: Any) -> None:
+def test_show_view_switches_between_history_and_chart(open_window: Any, tracker: Any) -> None:
     tracker.add_patient(display_name="Vi Ew")
     window = open_window()
-    window.show_view("chart")  # not built yet: the window stays where it is
     assert window.tabs.currentWidget() is window.history
+    window.show_view("chart")
+    assert window.tabs.currentWidget() is window.chart_view
+    window.show_view("nonsense")  # an unknown view leaves the window where it is
+    assert window.tabs.currentWidget() is window.chart_view
     window.show_view("history")
     assert window.tabs.currentWidget() is window.history

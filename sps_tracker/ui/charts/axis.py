@@ -1,0 +1,96 @@
+"""A calendar time axis: one level of ticks on local days, months or years, each labelled.
+
+pyqtgraph's DateAxisItem (0.14) can print month names against the wrong ticks when it
+thins crowded labels; on a medical chart a wrong date is worse than fewer dates, so this
+axis picks one step that fits and labels every tick it draws.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pyqtgraph as pg
+
+from sps_tracker.ui.charts.style import day_x
+
+LABEL_PIXELS = 88  # room for "Sep 2026" at the default font
+# (days per step, or months per step as negative numbers)
+STEPS: tuple[tuple[str, int], ...] = (
+    ("day", 1),
+    ("day", 2),
+    ("day", 7),
+    ("day", 14),
+    ("month", 1),
+    ("month", 2),
+    ("month", 3),
+    ("month", 6),
+    ("month", 12),
+    ("month", 24),
+    ("month", 60),
+)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def calendar_ticks(low: float, high: float, pixels: float) -> tuple[str, int, list[date]]:
+    """The finest step whose labels fit, and its tick days between two epoch times."""
+    if high <= low:
+        return "day", 1, []
+    first = datetime.fromtimestamp(low).date()
+    last = datetime.fromtimestamp(high).date()
+    span_days = max(1, (last - first).days)
+    room = max(1, int(pixels // LABEL_PIXELS))
+    for unit, step in STEPS:
+        days_per_step = step if unit == "day" else step * 30.4
+        if span_days / days_per_step <= room:
+            break
+    ticks: list[date] = []
+    if unit == "day":
+        # Weekly and fortnightly ticks fall on Mondays so they do not wander when panning.
+        day = first - timedelta(days=first.weekday() if step >= 7 else 0)
+        while day <= last:
+            if day >= first:
+                ticks.append(day)
+            day += timedelta(days=step)
+    else:
+        index = first.year * 12 + first.month - 1
+        index -= index % step
+        day = date(index // 12, index % 12 + 1, 1)
+        while day <= last:
+            if day >= first:
+                ticks.append(day)
+            day = _add_months(day, step)
+    return unit, step, ticks
+
+
+def tick_label(day: date, unit: str, step: int) -> str:
+    if unit == "day":
+        return day.strftime("%d %b")
+    if step >= 12:
+        return day.strftime("%Y")
+    return day.strftime("%b %Y")
+
+
+class CalendarAxis(pg.DateAxisItem):  # type: ignore[misc]
+    """Bottom axis in epoch seconds, labelled in this computer's local calendar."""
+
+    def __init__(self, orientation: str = "bottom", **kwargs: object) -> None:
+        super().__init__(orientation, **kwargs)
+        self._labels: dict[float, str] = {}
+
+    def tickValues(
+        self, minVal: float, maxVal: float, size: float
+    ) -> list[tuple[float, list[float]]]:  # noqa: N802, N803
+        unit, step, days = calendar_ticks(minVal, maxVal, size)
+        values = [day_x(d) for d in days]
+        self._labels = {v: tick_label(d, unit, step) for v, d in zip(values, days, strict=True)}
+        spacing = (step if unit == "day" else step * 30.4) * 86_400.0
+        return [(spacing, values)]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        return [
+            self._labels.get(v) or datetime.fromtimestamp(v).strftime("%d %b %Y") for v in values
+        ]

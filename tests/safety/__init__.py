@@ -1,0 +1,1 @@
+"""Data safety: backups, restore, crash safety, damaged files, one writer, privacy."""
