@@ -1,4 +1,4 @@
-# The README's two commands: `make run` and `make test`.
+# The README's two commands: `make run` and `make test`; `make bench` times the app.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +12,7 @@ FROZEN := dist/pyinstaller/sps-tracker
 # Folders that exist yet (benchmarks/ arrives with its own issue).
 LINTED := $(wildcard sps_tracker tests benchmarks packaging)
 
-.PHONY: run test lint typecheck pytest clean dist package package-test icons \
+.PHONY: run test lint typecheck pytest bench clean dist package package-test icons \
 	validate-desktop install-desktop uninstall-desktop
 
 $(BIN)/python:
@@ -45,6 +45,10 @@ pytest: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+# Ratios against bare baselines, one line each; fails when a budget is missed (docs/performance.md).
+bench: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
 
 # The wheel and sdist in dist/; the wheel carries resources/ as sps_tracker/resources.
 dist: $(TEST_STAMP)

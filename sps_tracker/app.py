@@ -18,6 +18,7 @@ def run_gui(
     mode: str | None = None,
     screenshot: Path | None = None,
     view: str | None = None,
+    quit_after_paint: bool = False,
 ) -> int:
     if screenshot is not None:
         # A picture needs no screen; the offscreen platform renders the same widgets.
@@ -39,4 +40,8 @@ def run_gui(
         from sps_tracker.ui.application import save_screenshot
 
         return save_screenshot(app, window, screenshot)
+    if quit_after_paint:
+        from sps_tracker.ui.application import close_after_first_paint
+
+        close_after_first_paint(app, window)
     return app.exec()

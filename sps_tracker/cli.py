@@ -106,6 +106,8 @@ def build_parser() -> _Parser:
         default=None,
         help="which view of the first patient the window opens on",
     )
+    # For benchmarks/: open the window, paint it once, quit. Not for people, so not in --help.
+    parser.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     # --data-dir works after the command too; SUPPRESS keeps the global value when absent.
     common = _Parser(add_help=False)
@@ -427,4 +429,10 @@ def _gui(args: argparse.Namespace) -> int:
     screenshot = Path(args.screenshot) if args.screenshot else None
     if screenshot is not None and screenshot.suffix.lower() != ".png":
         raise UsageError(f"--screenshot {args.screenshot}: the file name must end in .png")
-    return run_gui(data_dir=folder(args), mode=args.mode, screenshot=screenshot, view=args.view)
+    return run_gui(
+        data_dir=folder(args),
+        mode=args.mode,
+        screenshot=screenshot,
+        view=args.view,
+        quit_after_paint=args.quit_after_paint,
+    )

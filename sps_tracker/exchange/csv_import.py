@@ -9,6 +9,7 @@ whose UUID is already known is either unchanged (skipped) or a conflict
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid as uuid_module
 from collections.abc import Callable, Mapping
@@ -472,6 +473,7 @@ class _Planner:
         self.existing = set(existing)
 
 
+@functools.cache  # asked once per column of every row
 def _totals() -> frozenset[str]:
     return frozenset(s.total_column for s in SCALES)
 

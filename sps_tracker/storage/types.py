@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, SmallInteger
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, processors
 from sqlalchemy.types import TypeDecorator
 
 
@@ -32,6 +33,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC)
 
+    def result_processor(
+        self, dialect: Dialect, coltype: Any
+    ) -> Callable[[Any], datetime | None] | None:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        # SQLite keeps the instant as ISO text in UTC. Parsing it straight to an aware
+        # datetime is one C call instead of three Python ones per value, which is most
+        # of the type handling when a history of 10,000 entries loads.
+        parse = datetime.fromisoformat
+
+        def process(value: str | None) -> datetime | None:
+            return None if value is None else parse(value).replace(tzinfo=UTC)
+
+        return process
+
 
 class YesNo(TypeDecorator[bool]):
     """A yes/no answer stored as 0 or 1.
@@ -52,3 +68,11 @@ class YesNo(TypeDecorator[bool]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> bool | None:
         return None if value is None else bool(value)
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        # The same conversion compiled: an assessment row has thirteen of these, and a
+        # history of 10,000 entries paid two Python calls for each.
+        to_bool: Callable[[Any], Any] = processors.int_to_boolean
+        return to_bool
