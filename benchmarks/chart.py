@@ -46,10 +46,10 @@ def measure(manifest: dict[str, Any], scratch: Path, rounds: int, warmups: int) 
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
+    from sps_tracker.services import Tracker
+
     # From here an import error in the chart module is a failure, not a skip.
     from sps_tracker.ui.charts import ChartView
-
-    from sps_tracker.services import Tracker
 
     data = manifest["clinic"]
     patient_id = data["patient_id"]
