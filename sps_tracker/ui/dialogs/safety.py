@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -152,6 +153,8 @@ def _set_up(table: QTableWidget, columns: list[str], name: str) -> QTableWidget:
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
     table.setCornerButtonEnabled(False)
+    for corner in table.findChildren(QAbstractButton, "qt_tableview_cornerbutton"):
+        corner.setAccessibleName(_tr("Select all rows"))
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
