@@ -92,6 +92,10 @@ def open_main_window(
         remember=interactive,
         session=session,
     )
+    # Any way out of the event loop ends the session; closing twice is harmless.
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(session.close)
     if view:
         window.show_view(view)
     window.show()

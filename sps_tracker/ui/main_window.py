@@ -571,7 +571,8 @@ class MainWindow(QMainWindow):
             when = status.last_good_at.astimezone().strftime("%Y-%m-%d %H:%M")
             last = self.tr("Last backup: %s") % when
         if status.failing:
-            text = self.tr("Warning: the last backup failed (%s).") % status.failure + "  " + last
+            reason = status.failure.removeprefix("Backup failed: ").rstrip(".")
+            text = self.tr("Warning: the last backup failed (%s).") % reason + "  " + last
         elif status.overdue:
             text = self.tr("Warning: a backup is overdue.") + "  " + last
         else:

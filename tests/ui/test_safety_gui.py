@@ -184,7 +184,7 @@ def test_the_restore_dialog_puts_a_chosen_backup_in_place(
     dialog = dialog_of(window, qtbot)
     assert isinstance(dialog, RestoreDialog)
     assert dialog.table.rowCount() == 1
-    assert dialog.table.item(0, 2).text() == "1 patient"
+    assert dialog.table.item(0, 3).text() == "1 patient"
     assert "started" in dialog.table.item(0, 1).text()
     click_row(qtbot, dialog.table, 0)
     qtbot.mouseClick(dialog.restore_button, LEFT)
@@ -276,7 +276,7 @@ def test_a_damaged_database_offers_the_backups_and_opens_after_a_restore(
             return
         seen["problem"] = dialog.problem.text()
         seen["rows"] = dialog.table.rowCount()
-        seen["counts"] = dialog.table.item(0, 2).text()
+        seen["counts"] = dialog.table.item(0, 3).text()
         qtbot.mouseClick(dialog.restore_button, LEFT)
 
     QTimer.singleShot(50, choose_the_backup)

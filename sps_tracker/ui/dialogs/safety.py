@@ -157,8 +157,10 @@ def _set_up(table: QTableWidget, columns: list[str], name: str) -> QTableWidget:
         corner.setAccessibleName(_tr("Select all rows"))
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    # The last column takes the rest of the width and wraps, so nothing hides off the right.
+    header.setSectionResizeMode(len(columns) - 1, QHeaderView.ResizeMode.Stretch)
     header.setHighlightSections(False)
+    table.setWordWrap(True)
     return table
 
 
@@ -186,7 +188,7 @@ class BackupTable(QTableWidget):
 
     def __init__(self, backups: list[BackupInfo], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        _set_up(self, [_tr("Taken"), _tr("Why"), _tr("Records"), _tr("State")], _tr("Backups"))
+        _set_up(self, [_tr("Taken"), _tr("Why"), _tr("State"), _tr("Records")], _tr("Backups"))
         self.backups = backups
         self.setRowCount(len(backups))
         for row, info in enumerate(backups):
@@ -194,8 +196,9 @@ class BackupTable(QTableWidget):
             taken.setToolTip(str(info.path))
             self.setItem(row, 0, taken)
             self.setItem(row, 1, _cell(reason_text(info.reason)))
-            self.setItem(row, 2, _cell(counts_text(info.record_counts)))
-            self.setItem(row, 3, _cell(info.problem or _tr("readable")))
+            self.setItem(row, 2, _cell(info.problem or _tr("readable")))
+            self.setItem(row, 3, _cell(counts_text(info.record_counts)))
+        self.resizeRowsToContents()
 
     def chosen(self) -> BackupInfo | None:
         row = _chosen_row(self)
@@ -414,6 +417,7 @@ class RecentlyDeletedDialog(QDialog):
             self.table.setItem(row, 1, _cell(patient))
             self.table.setItem(row, 2, _cell(when))
             self.table.setItem(row, 3, _cell(record_summary(record)))
+        self.table.resizeRowsToContents()
         self.table.setVisible(bool(self.records))
         self.empty.setVisible(not self.records)
         if self.records:
