@@ -67,7 +67,15 @@ def open_main_window(
             break
         except FolderInUseError as error:
             log.error("data folder in use by another SPS Tracker")
-            _refuse(str(error), interactive)
+            _refuse(
+                str(error),
+                interactive,
+                QCoreApplication.translate(
+                    "app",
+                    "Use the window that is open, or close it and start again. "
+                    "Nothing was written.",
+                ),
+            )
             return None
         except (NotADatabaseError, NewerSchemaError, MigrationError) as error:
             log.error("database could not be opened: %s", type(error).__name__)
@@ -102,12 +110,12 @@ def open_main_window(
     return window
 
 
-def _refuse(text: str, interactive: bool) -> None:
+def _refuse(text: str, interactive: bool, advice: str = "") -> None:
     print(f"sps-tracker: {text}", file=sys.stderr)
     if interactive:
         from sps_tracker.ui.dialogs.safety import message
 
-        message(None, QCoreApplication.translate("app", "SPS Tracker"), text)
+        message(None, QCoreApplication.translate("app", "SPS Tracker"), text, advice)
 
 
 def offer_backups(data_dir: Path, problem: str) -> bool:

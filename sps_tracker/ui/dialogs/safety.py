@@ -119,6 +119,8 @@ def message(parent: QWidget | None, title: str, text: str, informative: str = ""
     if informative:
         box.setInformativeText(informative)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    # Wide enough that a folder's path is not broken over many short lines.
+    box.setStyleSheet("QLabel { min-width: 26em; }")
     for button in box.buttons():
         button.setMinimumHeight(MIN_CONTROL_HEIGHT)
         button.setAccessibleName(button.text().replace("&", ""))
@@ -135,6 +137,7 @@ def ask(parent: QWidget | None, title: str, text: str, informative: str, yes: st
     go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
+    box.setStyleSheet("QLabel { min-width: 26em; }")
     for button in (go, cancel):
         button.setMinimumHeight(MIN_CONTROL_HEIGHT)
         button.setAccessibleName(button.text().replace("&", ""))
