@@ -102,7 +102,7 @@ def build_parser() -> _Parser:
     )
     parser.add_argument(
         "--view",
-        choices=("history", "chart"),
+        choices=("history", "chart", "summary"),
         default=None,
         help="which view of the first patient the window opens on",
     )

@@ -14,7 +14,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from sps_tracker.storage.models import (
     MedicationPeriod,
     PatientRecord,
 )
+from sps_tracker.ui.widgets import quiet_corner
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -202,9 +202,7 @@ class HistoryView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.setCornerButtonEnabled(False)
-        for corner in self.table.findChildren(QAbstractButton, "qt_tableview_cornerbutton"):
-            corner.setAccessibleName(self.tr("Select all entries"))
+        quiet_corner(self.table, self.tr("Select all entries"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

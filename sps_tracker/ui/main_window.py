@@ -70,6 +70,33 @@ FORMS: dict[type[PatientRecord], type[EntryForm]] = {
 }
 
 
+def draft_record(
+    kind: type[PatientRecord], values: dict[str, Any], base: PatientRecord | None
+) -> PatientRecord:
+    """An unsaved record holding a kept draft's values, to fill a form with."""
+    from datetime import date, datetime
+
+    from sqlalchemy import Date
+
+    from sps_tracker.storage.types import UTCDateTime
+
+    columns = {c.key: c for c in kind.__table__.columns if not c.computed}
+    filled: dict[str, Any] = {} if base is None else dict(base.values())
+    for key, value in values.items():
+        column = columns.get(key)
+        if column is None or key in ("id", "uuid", "patient_id"):
+            continue
+        if isinstance(value, str) and isinstance(column.type, UTCDateTime):
+            value = datetime.fromisoformat(value)
+        elif isinstance(value, str) and isinstance(column.type, Date):
+            value = date.fromisoformat(value)
+        elif isinstance(value, list):
+            value = ";".join(str(v) for v in value)
+        filled[key] = value
+    filled.pop("id", None)
+    return kind(**filled)
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -140,6 +167,10 @@ class MainWindow(QMainWindow):
 
         self.chart_view = ChartView(self.tracker)
         self.add_view("chart", self.chart_view, self.tr("Chart"))
+        from sps_tracker.ui.summary_view import SummaryView
+
+        self.summary_view = SummaryView(self.tracker)
+        self.add_view("summary", self.summary_view, self.tr("Monthly summary"))
 
         self.empty = QWidget()
         empty_layout = QVBoxLayout(self.empty)
@@ -493,7 +524,9 @@ class MainWindow(QMainWindow):
     def refresh_history(self) -> None:
         if self.patient is not None:
             self.history.set_entries(self.tracker.history(self.patient.id))
-            self.chart_view.set_patient(self.patient.id)  # redraws now only if on screen
+            # These read again now only if on screen, else when next shown.
+            self.chart_view.set_patient(self.patient.id)
+            self.summary_view.set_patient(self.patient.id)
         self._update_actions()
 
     # -- exchange and charts ----------------------------------------------
@@ -795,11 +828,39 @@ class MainWindow(QMainWindow):
         form: EntryForm = form_type(self, record, birth_date=birth)
         return form
 
+    def _recovered(
+        self, kind: type[PatientRecord], name: str, record: PatientRecord | None
+    ) -> PatientRecord | None:
+        """A draft kept after a crash, offered back once; otherwise the record given."""
+        from sps_tracker.ui.drafts import discard_draft, read_draft
+
+        values = read_draft(self.data_dir, name)
+        if values is None:
+            return record
+        discard_draft(self.data_dir, name)
+        if not self._ask(
+            self.tr("Recovered entry"),
+            self.tr(
+                "SPS Tracker stopped while this entry was being typed. Its values were kept. "
+                "Continue with them?"
+            ),
+        ):
+            return record
+        try:
+            return draft_record(kind, values, record)
+        except (TypeError, ValueError):
+            return record
+
     def new_entry(self, kind: type[PatientRecord]) -> None:
         if self.patient is None:
             return
         patient = self.patient
-        form = self._form_for(kind, None)
+        draft_name = f"{kind.kind}-new-{patient.uuid}"
+        recovered = self._recovered(kind, draft_name, None)
+        form = self._form_for(kind, recovered)
+        if recovered is not None:
+            form.setWindowTitle(self.tr("New %s (recovered)") % self.tr(kind.label).lower())
+        form.keep_drafts(self.data_dir, draft_name)
         form.set_patient_name(patient.display_name)
 
         def save(values: dict[str, Any]) -> None:
@@ -827,7 +888,9 @@ class MainWindow(QMainWindow):
         except NotFoundError:
             self.refresh_history()
             return
-        form = self._form_for(kind, before)
+        draft_name = f"{kind.kind}-edit-{before.uuid}"
+        form = self._form_for(kind, self._recovered(kind, draft_name, before))
+        form.keep_drafts(self.data_dir, draft_name)
         form.set_patient_name(self.patient.display_name)
 
         def save(values: dict[str, Any]) -> None:
@@ -887,6 +950,18 @@ class MainWindow(QMainWindow):
 
         box.finished.connect(lambda _result: answered())
         self._show_dialog(box)
+
+    def _ask(self, title: str, text: str) -> bool:
+        """A yes/no question without an icon (an icon may come with the system's alert sound)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.NoIcon)
+        box.setWindowTitle(title)
+        box.setText(text)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        for button in box.buttons():
+            button.setMinimumHeight(MIN_CONTROL_HEIGHT)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _open_selected(self) -> None:
         record = self.history.selected()

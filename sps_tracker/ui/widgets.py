@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QTableView,
     QWidget,
 )
 
@@ -133,3 +134,10 @@ class OptionalDate(QWidget):
         self.known.setChecked(value is not None)
         if value is not None:
             self.edit.setDate(qdate(value))
+
+
+def quiet_corner(table: QTableView, name: str) -> None:
+    """A table's corner button selects everything: off, and named for screen readers."""
+    table.setCornerButtonEnabled(False)
+    for corner in table.findChildren(QAbstractButton, "qt_tableview_cornerbutton"):
+        corner.setAccessibleName(name)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from sps_tracker.exchange.csv_export import ALL_KINDS
 from sps_tracker.exchange.csv_import import ImportResult
 from sps_tracker.services import Tracker
+from sps_tracker.ui.widgets import quiet_corner
 
 KIND_LABELS = {
     "patient": "Patients",
@@ -355,6 +356,7 @@ class ImportDialog(QDialog):
             table.setAccessibleName(self.tr("Preview of %s") % report.file)
             table.setHorizontalHeaderLabels(report.header)
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            quiet_corner(table, self.tr("Select the whole preview"))
             for r, row in enumerate(report.preview):
                 for c, cell in enumerate(row[: len(report.header)]):
                     table.setItem(r, c, QTableWidgetItem(cell))

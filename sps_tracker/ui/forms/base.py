@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from sps_tracker.domain.errors import Problem, ProblemCollector, ValidationError
+from sps_tracker.ui import drafts
 from sps_tracker.ui.widgets import (
     MIN_CONTROL_HEIGHT,
     enlarge_controls,
@@ -125,6 +127,22 @@ class EntryForm(QDialog):
         self.for_patient.setTextFormat(Qt.TextFormat.RichText)
         self.for_patient.show()
         self.setWindowTitle(f"{self.windowTitle()} — {name}")
+
+    def keep_drafts(self, data_dir: Path, name: str) -> None:
+        """If the app fails while this form is open, what was typed is kept as a draft."""
+        self._draft = (data_dir, name)
+        unregister = drafts.register(self.save_draft)
+        self.finished.connect(unregister)
+        self.accepted.connect(lambda: drafts.discard_draft(data_dir, name))
+
+    def save_draft(self) -> str | None:
+        """Called by the crash handler: write the values typed so far, if any."""
+        draft = getattr(self, "_draft", None)
+        if draft is None or not self._started or self.quiet:
+            return None
+        values, _problems = self.current()
+        drafts.write_draft(draft[0], draft[1], values)
+        return self.tr("the entry in '%s'") % self.windowTitle()
 
     def register_field(self, field: str, widget: QWidget, problem: QLabel) -> None:
         self._problem_labels[field] = problem
