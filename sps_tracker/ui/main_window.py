@@ -686,7 +686,9 @@ class MainWindow(QMainWindow):
 
     def _use_tracker(self, tracker: Tracker) -> None:
         self.tracker = tracker
-        self.chart_view.tracker = tracker
+        for view in self.views.values():
+            if hasattr(view, "tracker"):  # chart and summary read through their own reference
+                view.tracker = tracker
         # Undo steps name records of the database that was replaced.
         self.undo_stack.clear()
         self.patient = None

@@ -193,6 +193,7 @@ def test_the_restore_dialog_puts_a_chosen_backup_in_place(
     assert len(quiet["asked"]) == 1 and "1 patient" in quiet["asked"][0]
     assert quiet["told"] and quiet["told"][-1].startswith("Restored 1 patient.")
     assert window.tracker is session.tracker
+    assert window.chart_view.tracker is window.summary_view.tracker is session.tracker
     assert [window.patient_list.item(i).text() for i in range(window.patient_list.count())] == [
         "Di Before"
     ]

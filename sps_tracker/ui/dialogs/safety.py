@@ -15,7 +15,6 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -42,7 +41,7 @@ from sps_tracker.storage.models import (
     PatientRecord,
     Record,
 )
-from sps_tracker.ui.widgets import MIN_CONTROL_HEIGHT, enlarge_controls
+from sps_tracker.ui.widgets import MIN_CONTROL_HEIGHT, enlarge_controls, quiet_corner
 
 log = logging.getLogger(__name__)
 
@@ -155,9 +154,7 @@ def _set_up(table: QTableWidget, columns: list[str], name: str) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
-    table.setCornerButtonEnabled(False)
-    for corner in table.findChildren(QAbstractButton, "qt_tableview_cornerbutton"):
-        corner.setAccessibleName(_tr("Select all rows"))
+    quiet_corner(table, _tr("Select all rows"))
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     # The last column takes the rest of the width and wraps, so nothing hides off the right.
