@@ -52,7 +52,7 @@ from sps_tracker.ui.forms.lab import LabForm
 from sps_tracker.ui.forms.medication import MedicationForm
 from sps_tracker.ui.forms.patient import PatientForm
 from sps_tracker.ui.history import HistoryView, describe
-from sps_tracker.ui.mode import CLINIC, PERSONAL, SettingsDialog
+from sps_tracker.ui.mode import CLINIC, PERSONAL, SettingsDialog, default_user_name
 from sps_tracker.ui.settings import app_settings, stored_mode
 from sps_tracker.ui.widgets import MIN_CONTROL_HEIGHT, enlarge_controls
 
@@ -433,13 +433,27 @@ class MainWindow(QMainWindow):
         self.refresh_patients()
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.mode, self)
+        dialog = SettingsDialog(self.mode, self, user_name=self._user_name())
         self._show_dialog(dialog)
-        dialog.accepted.connect(lambda: self._mode_chosen(dialog.mode()))
+        dialog.accepted.connect(
+            lambda: self._mode_chosen(dialog.mode(), dialog.user_name.text().strip())
+        )
 
-    def _mode_chosen(self, mode: str) -> None:
+    def _mode_chosen(self, mode: str, user_name: str | None = None) -> None:
         self.settings.setValue("mode", mode)
+        if user_name is not None:
+            self.settings.setValue("user_name", user_name)
         self.apply_mode(mode)
+
+    def _user_name(self) -> str:
+        return str(self.settings.value("user_name", "") or "")
+
+    def _update_actor(self) -> None:
+        """Who the audit trail names: the profile in a personal diary, else the user's name."""
+        if self.mode == PERSONAL and self.patient is not None:
+            self.tracker.actor = self.patient.display_name
+        else:
+            self.tracker.actor = self._user_name() or default_user_name()
 
     # -- patients ---------------------------------------------------------
 
@@ -519,6 +533,7 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             if view is not self.history and hasattr(view, "set_patient"):
                 view.set_patient(patient.id if patient else None)
+        self._update_actor()
         self._update_actions()
 
     def refresh_history(self) -> None:

@@ -306,3 +306,27 @@ def test_a_damaged_database_is_refused_without_a_screen_and_left_as_it_was(
     assert "sps-tracker:" in result.stderr and "database" in result.stderr.lower()
     assert database_path(data_dir).read_bytes() == wrecked
     assert not (tmp_path / "x.png").exists()
+
+
+def test_the_audit_trail_names_who_made_each_change(
+    qtbot: Any, open_window: Any, tracker: Any
+) -> None:
+    from datetime import UTC, datetime
+
+    from sps_tracker.storage.models import Fall
+    from sps_tracker.ui.mode import default_user_name
+
+    patient = tracker.add_patient(display_name="Audit Ann")
+    window = open_window()
+    fall = window.tracker.add(Fall, patient.id, occurred_at=datetime.now(UTC), trigger="touch")
+    assert window.tracker.audit_trail(fall.uuid)[-1].actor == default_user_name()
+
+    window._mode_chosen(window.mode, "Dr Rivera")  # as the Settings dialog's OK does
+    window.set_patient(window.tracker.get_patient(patient.id))
+    window.tracker.update(Fall, fall.id, notes="seen in clinic")
+    assert window.tracker.audit_trail(fall.uuid)[-1].actor == "Dr Rivera"
+
+    window._mode_chosen("personal", "")
+    window.set_patient(window.tracker.get_patient(patient.id))
+    window.tracker.update(Fall, fall.id, notes="my own note")
+    assert window.tracker.audit_trail(fall.uuid)[-1].actor == "Audit Ann"
