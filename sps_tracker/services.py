@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import Connection, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ from sps_tracker.domain.errors import ValidationError
 from sps_tracker.domain.reference import ReferenceSet
 from sps_tracker.domain.scales import DSI, HSS, SCALES, Scale
 from sps_tracker.paths import database_path
+from sps_tracker.storage import rows
 from sps_tracker.storage.db import Database
 from sps_tracker.storage.errors import DatabaseError
 from sps_tracker.storage.models import (
@@ -42,6 +44,7 @@ from sps_tracker.storage.models import (
     Record,
     when,
 )
+from sps_tracker.storage.rows import RecordFactory
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -74,16 +77,65 @@ class PatientSummary:
     last_assessed_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    """One line of a patient's history: the record and where it sits in time."""
+class LivePatient(NamedTuple):
+    """The patient's facts that adding a record needs (its rules and audit row)."""
 
+    id: int
+    uuid: str
+    birth_date: date | None
+
+
+class HistoryEntry:
+    """One line of a patient's history: where it sits in time, what it is, and its record.
+
+    ``record`` is a full detached record. History reads plain rows and builds a record
+    only when it is first asked for (a table of 10,000 entries shows a screenful); from
+    then on it is a plain attribute, as cheap to read as any other.
+    """
+
+    __slots__ = ("when", "kind", "record_id", "record", "_row", "_factory")
     when: datetime
+    kind: str
+    record_id: int
     record: PatientRecord
+    _row: Sequence[Any]
+    _factory: RecordFactory[Any] | None
+
+    def __init__(self, when: datetime, record: PatientRecord) -> None:
+        self.when = when
+        self.kind = record.kind
+        self.record_id = record.id
+        self.record = record
+        self._factory = None
+
+    @classmethod
+    def _of_row(
+        cls, when: datetime, factory: RecordFactory[Any], row: Sequence[Any]
+    ) -> HistoryEntry:
+        entry = cls.__new__(cls)
+        entry.when = when
+        entry.kind = factory.kind.kind
+        entry.record_id = row[factory.id_position]
+        entry._row = row
+        entry._factory = factory
+        return entry
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            # Only an unset slot lands here: the record of a row, built on first use.
+            if name != "record" or self._factory is None:
+                raise AttributeError(name)
+            self.record = self._factory.from_row(self._row)
+            del self._row
+            return self.record
 
     @property
-    def kind(self) -> str:
-        return self.record.kind
+    def record_type(self) -> type[PatientRecord]:
+        return type(self.record) if self._factory is None else self._factory.kind
+
+    def __repr__(self) -> str:
+        return f"HistoryEntry({self.when.isoformat()}, {self.kind} {self.record_id})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +155,9 @@ class ChartData:
     @property
     def fall_times(self) -> list[datetime]:
         return [f.occurred_at for f in self.falls]
+
+
+_entry_time = attrgetter("when")
 
 
 def _validator(kind: type[Record]) -> Callable[..., None]:
@@ -298,19 +353,23 @@ class Tracker:
     ) -> list[HistoryEntry]:
         """All live entries of a patient in time order (oldest first)."""
         entries: list[HistoryEntry] = []
-        with self.database.read_session() as session:
-            patient = session.get(Patient, patient_id)
-            if patient is None or patient.deleted_at is not None:
-                raise NotFoundError(f"No {Patient.label.lower()} number {patient_id}")
-            for kind in kinds or PATIENT_RECORD_TYPES:
+        dialect = self.database.engine.dialect
+        # Plain rows in one read: records are built when an entry's record is asked for.
+        with self.database.connect() as connection:
+            self._live_patient(connection, patient_id)
+            # In kind order, each in id order: a stable sort on time keeps ties (kind, id).
+            for kind in sorted(kinds or PATIENT_RECORD_TYPES, key=lambda k: k.kind):
+                factory = rows.factory(kind, dialect)
+                instant = rows.timeline(factory)
+                table = kind.__table__
                 query = (
-                    select(kind)
-                    .where(kind.patient_id == patient_id, kind.deleted_at.is_(None))
-                    .order_by(kind.id)
+                    factory.raw_select()
+                    .where(table.c.patient_id == patient_id, table.c.deleted_at.is_(None))
+                    .order_by(table.c.id)
                 )
-                entries.extend(HistoryEntry(when(r), r) for r in session.scalars(query))
-        # Each kind came in id order and the sort is stable: ties stay in id order.
-        entries.sort(key=lambda e: (e.when, e.record.kind))
+                of_row = HistoryEntry._of_row
+                entries.extend(of_row(instant(r), factory, r) for r in connection.execute(query))
+        entries.sort(key=_entry_time)
         return entries
 
     def deleted(self, patient_id: int | None = None) -> list[Record]:
@@ -537,6 +596,18 @@ class Tracker:
 
     def _writing(self) -> AbstractContextManager[Session]:
         return self.database.session()
+
+    def _live_patient(self, connection: Connection, patient_id: int) -> LivePatient:
+        """What a patient's records need of the patient; NotFoundError unless live."""
+        table = Patient.__table__
+        row = connection.execute(
+            select(table.c.uuid, table.c.birth_date).where(
+                table.c.id == patient_id, table.c.deleted_at.is_(None)
+            )
+        ).first()
+        if row is None:
+            raise NotFoundError(f"No {Patient.label.lower()} number {patient_id}")
+        return LivePatient(patient_id, row.uuid, row.birth_date)
 
     def _get(self, kind: type[T], record_id: int, *, include_deleted: bool = False) -> T:
         with self.database.read_session() as session:

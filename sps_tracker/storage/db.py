@@ -11,11 +11,11 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from sps_tracker.storage.errors import (
@@ -173,6 +173,14 @@ class Database:
 
     def read_session(self) -> Session:
         return self._sessions()
+
+    def connect(self) -> Connection:
+        """A Core connection for reads that need no ORM objects (closed by ``with``)."""
+        return self.engine.connect()
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A Core connection in a transaction: committed on success, rolled back on error."""
+        return self.engine.begin()
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as connection:
