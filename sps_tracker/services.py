@@ -7,6 +7,7 @@ The UI never builds queries.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import uuid
@@ -18,7 +19,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sqlalchemy import Connection, func, insert, or_, select
+from sqlalchemy import Connection, Insert, bindparam, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -599,12 +600,7 @@ class Tracker:
 
     def _live_patient(self, connection: Connection, patient_id: int) -> LivePatient:
         """What a patient's records need of the patient; NotFoundError unless live."""
-        table = Patient.__table__
-        row = connection.execute(
-            select(table.c.uuid, table.c.birth_date).where(
-                table.c.id == patient_id, table.c.deleted_at.is_(None)
-            )
-        ).first()
+        row = connection.execute(_LIVE_PATIENT, {"patient_id": patient_id}).first()
         if row is None:
             raise NotFoundError(f"No {Patient.label.lower()} number {patient_id}")
         return LivePatient(patient_id, row.uuid, row.birth_date)
@@ -617,7 +613,10 @@ class Tracker:
         return record
 
     def _validate(
-        self, kind: type[Record], values: Mapping[str, Any], patient: Patient | None
+        self,
+        kind: type[Record],
+        values: Mapping[str, Any],
+        patient: Patient | LivePatient | None,
     ) -> None:
         validator = _validator(kind)
         if kind is Patient:
@@ -628,7 +627,7 @@ class Tracker:
     def _check_fields(
         self, kind: type[Record], values: Mapping[str, Any], protected: frozenset[str]
     ) -> None:
-        known = {c.key for c in kind.__table__.columns if not c.computed}
+        known = _writable_columns(kind).known
         for field in values:
             if field not in known or field in protected:
                 if field in (s.total_column for s in SCALES):
@@ -641,35 +640,38 @@ class Tracker:
         values = _normalise(kind, dict(values))
         self._check_fields(kind, values, _PROTECTED_ON_ADD)
         _check_uuid(values.get("uuid"))
-        record = kind(**values)
+        columns = _writable_columns(kind)
         # Defaults that the database would fill are needed by validation already.
-        for column in kind.__table__.columns:
-            default = column.default
-            if (
-                getattr(record, column.key) is None
-                and default is not None
-                and getattr(default, "is_scalar", False)
-            ):
-                setattr(record, column.key, default.arg)
-        # One session for the patient check and the write: a save is a single round trip
-        # through the pool, and the patient cannot be deleted in between.
-        with self._writing() as session:
+        for key, default in columns.scalar_defaults.items():
+            if values.get(key) is None:
+                values[key] = default
+        # A Core INSERT of the values, not a unit of work: the record is built from what was
+        # written. One transaction for the patient check, the record and its audit row.
+        with self.database.transaction() as connection:
             patient = None
             if patient_id is not None:
-                patient = session.get(Patient, patient_id)
-                if patient is None or patient.deleted_at is not None:
-                    raise NotFoundError(f"No {Patient.label.lower()} number {patient_id}")
-            self._validate(kind, record.values(), patient)
-            if isinstance(record, PatientRecord) and patient is not None:
-                record.patient_id = patient.id
-            session.add(record)
-            self._flush(session)
+                patient = self._live_patient(connection, patient_id)
+            self._validate(kind, {key: values.get(key) for key in columns.keys}, patient)
+            if patient is not None and issubclass(kind, PatientRecord):
+                values["patient_id"] = patient.id
+            try:
+                result = connection.execute(columns.insert, values)
+            except IntegrityError as error:
+                raise _refused(error) from error
+            # What was written (Python-side defaults included), then what the database made.
+            params = result.last_inserted_params()
+            assert not isinstance(params, list)  # one row
+            written = dict(params)
+            if result.returned_defaults is not None:
+                written.update(result.returned_defaults._mapping)
+            [written["id"]] = result.inserted_primary_key or (None,)
+            record = rows.factory(kind, connection.dialect).from_values(written)
             self._audit(
-                session,
+                connection,
                 "add",
                 record,
                 None,
-                record.values(),
+                {key: written.get(key) for key in columns.keys},  # record.values(), read cheaply
                 patient.uuid if patient else record.uuid,
             )
         log.info("added %s %s", kind.kind, record.id)
@@ -734,21 +736,18 @@ class Tracker:
         try:
             session.flush()
         except IntegrityError as error:
-            # The domain rules should have caught it; the database is the last guard.
-            raise DatabaseError(f"The database refused the entry: {error.orig}") from error
+            raise _refused(error) from error
 
     def _audit(
         self,
-        session: Session,
+        session: Session | Connection,
         action: str,
         record: Record,
         old: Mapping[str, object] | None,
         new: Mapping[str, object] | None,
         patient_uuid: str | None,
     ) -> None:
-        session.execute(
-            insert(AuditEntry), [self._audit_row(action, record, old, new, patient_uuid)]
-        )
+        session.execute(_AUDIT_INSERT, self._audit_row(action, record, old, new, patient_uuid))
 
     def _audit_row(
         self,
@@ -769,6 +768,43 @@ class Tracker:
             "old_values": None if old is None else audit_json(old),
             "new_values": None if new is None else audit_json(new),
         }
+
+
+def _refused(error: IntegrityError) -> DatabaseError:
+    # The domain rules should have caught it; the database is the last guard.
+    return DatabaseError(f"The database refused the entry: {error.orig}")
+
+
+# Statements built once: a save runs three, and building them was a fair share of its time.
+_AUDIT_INSERT = insert(AuditEntry.metadata.tables[AuditEntry.__tablename__])
+_LIVE_PATIENT = select(Patient.uuid, Patient.birth_date).where(
+    Patient.id == bindparam("patient_id"), Patient.deleted_at.is_(None)
+)
+
+
+@dataclass(frozen=True)
+class _WritableColumns:
+    insert: Insert
+    keys: tuple[str, ...]
+    known: frozenset[str]
+    scalar_defaults: dict[str, Any]
+
+
+@functools.cache
+def _writable_columns(kind: type[Record]) -> _WritableColumns:
+    """A kind's own columns (not generated) and their plain default values."""
+    keys: list[str] = []
+    defaults: dict[str, Any] = {}
+    for column in kind.__table__.columns:
+        if column.computed:
+            continue
+        keys.append(column.key)
+        default = column.default
+        if default is not None and getattr(default, "is_scalar", False):
+            defaults[column.key] = getattr(default, "arg", None)
+    table = kind.metadata.tables[kind.__tablename__]
+    # The id and the generated totals come back with the INSERT (RETURNING where it can).
+    return _WritableColumns(insert(table).return_defaults(), tuple(keys), frozenset(keys), defaults)
 
 
 def scale_of(key: str) -> Scale:
