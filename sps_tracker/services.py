@@ -369,7 +369,8 @@ class Tracker:
                     .order_by(table.c.id)
                 )
                 of_row = HistoryEntry._of_row
-                entries.extend(of_row(instant(r), factory, r) for r in connection.execute(query))
+                found = connection.execute(query).all()
+                entries.extend([of_row(instant(r), factory, r) for r in found])
         entries.sort(key=_entry_time)
         return entries
 

@@ -38,13 +38,22 @@ class UTCDateTime(TypeDecorator[datetime]):
     ) -> Callable[[Any], datetime | None] | None:
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
-        # SQLite keeps the instant as ISO text in UTC. Parsing it straight to an aware
-        # datetime is one C call instead of three Python ones per value, which is most
-        # of the type handling when a history of 10,000 entries loads.
+        # SQLite keeps the instant as ISO text in UTC, without an offset. Parsing it with the
+        # offset appended is one C call (tzinfo comes back as datetime.UTC itself) and several
+        # times quicker than .replace(tzinfo=UTC), which a history of 10,000 entries felt.
         parse = datetime.fromisoformat
 
         def process(value: str | None) -> datetime | None:
-            return None if value is None else parse(value).replace(tzinfo=UTC)
+            if value is None:
+                return None
+            try:
+                instant = parse(value + "+00:00")
+            except (TypeError, ValueError):
+                instant = None
+            if instant is not None and instant.tzinfo is UTC:
+                return instant
+            # Text the app never writes (an offset already, a bare date): read as before.
+            return parse(value).replace(tzinfo=UTC)
 
         return process
 
