@@ -176,13 +176,12 @@ def _validator(kind: type[Record]) -> Callable[..., None]:
 def _json_value(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return value
+    raise TypeError(f"{type(value).__name__} is not a value of a record")
 
 
 def audit_json(values: Mapping[str, object]) -> str:
-    return json.dumps(
-        {k: _json_value(v) for k, v in values.items()}, sort_keys=True, ensure_ascii=False
-    )
+    # json calls the hook only for what it cannot write itself: the dates and instants.
+    return json.dumps(dict(values), default=_json_value, sort_keys=True, ensure_ascii=False)
 
 
 def scale_values(
