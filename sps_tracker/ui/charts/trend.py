@@ -32,6 +32,8 @@ from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, chart_colours
 
 RANGES = {"3m": 91, "1y": 365, "all": None}
 HOVER_PIXELS = 8
+# A point's symbol is drawn when the points in view leave it this many pixels of width.
+SYMBOL_ROOM_PIXELS = 2
 
 
 def _date_text(day: date) -> str:
@@ -49,6 +51,9 @@ class TrendChart(QWidget):
         self.overlays: dict[str, Overlay] = {}
         self.overlay_checks: dict[str, QCheckBox] = {}
         self.score_items: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self.symbol_items: dict[tuple[str, str], pg.ScatterPlotItem] = {}
+        self.symbol_data: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._filling = False
         self.course_items: dict[str, pg.BarGraphItem] = {}
         self.hover_text = ""
         self.comparison: dict[str, analysis.TrialComparison | None] = {}
@@ -94,6 +99,12 @@ class TrendChart(QWidget):
             plot.getAxis("left").setWidth(60)
             if plot is not self.plots[SCALES[0].key]:
                 plot.setXLink(self.plots[SCALES[0].key])
+            # Ranges are set once per patient (show_range): adding items must not refit them.
+            plot.disableAutoRange()
+        for key, plot in self.plots.items():
+            update = lambda *_, k=key: self._update_symbols(k)  # noqa: E731
+            plot.vb.sigXRangeChanged.connect(update)
+            plot.vb.sigResized.connect(update)
         self.legend = pg.LegendItem(
             colCount=2, labelTextColor=self.colours.foreground, labelTextSize="9pt"
         )
@@ -146,6 +157,8 @@ class TrendChart(QWidget):
         self.legend.clear()
         self.legend_entries = []
         self.score_items.clear()
+        self.symbol_items.clear()
+        self.symbol_data.clear()
         self.course_items.clear()
         self.overlays.clear()
         scores = data.scores
@@ -182,12 +195,20 @@ class TrendChart(QWidget):
                 )
             )
         overlays.append(self._trial_overlay(scores, starts, sources))
-        for overlay in overlays:
-            self._add_overlay(overlay)
+        # The legend is filled once below, not once per overlay.
+        self._filling = True
+        try:
+            for overlay in overlays:
+                self._add_overlay(overlay)
+        finally:
+            self._filling = False
+        self._fill_legend()
         self.extent = extent
         for plot in (*self.plots.values(), self.falls_plot):
             plot.setLimits(xMin=extent[0] - 60 * DAY_SECONDS, xMax=extent[1] + 60 * DAY_SECONDS)
         self.show_range("all")
+        for key in self.plots:
+            self._update_symbols(key)
 
     def _extent(self, data: ChartData) -> tuple[float, float]:
         xs = list(self.times[:1]) + list(self.times[-1:])
@@ -223,16 +244,49 @@ class TrendChart(QWidget):
             if not mask.any():
                 continue
             name, style = self._source_style(source)
+            line_style = {"pen": style["pen"]}
+            symbol_style = {
+                "symbol": style["symbol"],
+                "size": style["symbolSize"],
+                "brush": style["symbolBrush"],
+                "pen": style["symbolPen"],
+            }
+            z = 10 if source == "clinician" else 5
             for key, plot in self.plots.items():
-                item = pg.PlotDataItem(self.times[mask], self.totals[key][mask], **style)
-                item.setZValue(10 if source == "clinician" else 5)
+                xs, ys = self.times[mask], self.totals[key][mask]
+                item = pg.PlotDataItem(xs, ys, **line_style)
+                item.setZValue(z)
                 plot.addItem(item)
                 # Ten years of daily ratings: draw only what is in view, thinned to the pixels
                 # (set after addItem: before it, pyqtgraph looks for the view box in vain).
                 item.setDownsampling(auto=True, method="peak")
                 item.setClipToView(True)
                 self.score_items[(key, source)] = item
-            self.legend_entries.append((self.score_items[(SCALES[0].key, source)], name))
+                # Symbols in one scatter, filled once when first roomy (see _update_symbols).
+                points = pg.ScatterPlotItem(pxMode=True, **symbol_style)
+                points.setZValue(z)
+                points.setVisible(False)
+                plot.addItem(points)
+                self.symbol_items[(key, source)] = points
+                self.symbol_data[(key, source)] = (xs, ys)
+            # The legend samples line and symbol from one item that is never plotted.
+            self.legend_entries.append((pg.PlotDataItem(**style), name))
+
+    def _update_symbols(self, key: str) -> None:
+        """Point symbols where each has room; denser spans show the line alone."""
+        plot = self.plots[key]
+        low, high = plot.vb.viewRange()[0]
+        width = plot.vb.width()
+        for source in vocab.keys(vocab.ASSESSMENT_SOURCES):
+            points = self.symbol_items.get((key, source))
+            if points is None:
+                continue
+            xs, ys = self.symbol_data[(key, source)]
+            shown = int(np.searchsorted(xs, high, "right") - np.searchsorted(xs, low, "left"))
+            roomy = width > 0 and shown * SYMBOL_ROOM_PIXELS <= width
+            if roomy and len(points.data) != len(xs):
+                points.setData(xs, ys)
+            points.setVisible(roomy)
 
     def _draw_courses(self, data: ChartData) -> None:
         if not data.courses:
@@ -410,7 +464,8 @@ class TrendChart(QWidget):
         if overlay is None:
             return
         overlay.set_visible(visible)
-        self._fill_legend()
+        if not self._filling:
+            self._fill_legend()
         if key == "trial":
             self.comparison_label.setVisible(visible)
             self.comparison_label.setMaximumHeight(10_000 if visible else 0)
