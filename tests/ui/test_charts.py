@@ -232,9 +232,19 @@ def test_hover_on_a_course_describes_it(view: ChartView, qtbot: QtBot) -> None:
     assert "IVIg course" in text and "Privigen" in text and "140 g" in text and "2 g/kg" in text
 
 
-def test_cycle_chart_places_every_treated_score(
-    view: ChartView, tracker: Tracker, patient: Patient
+def _open_cycles_tab(view: ChartView, qtbot: QtBot) -> None:
+    bar = view.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert view.tabs.currentWidget() is view.cycles
+
+
+def test_cycle_chart_waits_for_its_tab_then_places_every_treated_score(
+    view: ChartView, tracker: Tracker, patient: Patient, qtbot: QtBot
 ) -> None:
+    # Behind the trend tab nothing is drawn yet; the caption is written at once.
+    assert view.cycles.cycle_items == {}
+    assert "typical interval between courses 28 days" in view.cycles.caption.text()
+    _open_cycles_tab(view, qtbot)
     treated = [
         a
         for a in tracker.records(Assessment, patient.id)

@@ -149,8 +149,12 @@ class TrendChart(QWidget):
         *,
         sources: Collection[str] | None = None,
         baseline_window: analysis.DayWindow | None = None,
+        placed: analysis.PlacedSeries | None = None,
     ) -> None:
-        """Draw one patient's record; ``sources`` limits the baseline and trial comparison."""
+        """Draw one patient's record; ``sources`` limits the baseline and trial comparison.
+
+        ``placed`` is ``data.scores.placed(None)`` when the caller has worked it out already.
+        """
         self.data = data
         for plot in (*self.plots.values(), self.falls_plot):
             plot.clear()
@@ -162,7 +166,9 @@ class TrendChart(QWidget):
         self.course_items.clear()
         self.overlays.clear()
         scores = data.scores
-        self.times = np.array([t.timestamp() for t in scores.at], dtype=float)
+        if placed is None:
+            placed = scores.placed(None)
+        self.times = placed.calendar.instants
         self.sources = np.array(scores.sources, dtype=object)
         self.totals = {k: np.array(v, dtype=float) for k, v in scores.totals.items()}
         starts = analysis.course_days(data.course_starts)
@@ -172,9 +178,8 @@ class TrendChart(QWidget):
         self._draw_falls(data, extent)
         self._draw_medication(data)
         window = baseline_window or analysis.default_baseline_window(starts)
-        baselines = {
-            s.key: analysis.baseline(scores.scores(s.key, sources), window, tz=None) for s in SCALES
-        }
+        columns = {s.key: placed.column(s.key, sources) for s in SCALES}
+        baselines = {s.key: analysis.baseline(columns[s.key], window, tz=None) for s in SCALES}
         window_text = (
             self.tr("%1 to %2")
             .replace("%1", _date_text(window.first_day))
@@ -194,7 +199,7 @@ class TrendChart(QWidget):
                     baselines=baselines,
                 )
             )
-        overlays.append(self._trial_overlay(scores, starts, sources))
+        overlays.append(self._trial_overlay(columns, starts))
         # The legend is filled once below, not once per overlay.
         self._filling = True
         try:
@@ -371,10 +376,7 @@ class TrendChart(QWidget):
                 self.legend_entries.append((marks, self.tr("Medication change")))
 
     def _trial_overlay(
-        self,
-        scores: analysis.ScoreSeries,
-        starts: list[date],
-        sources: Collection[str] | None,
+        self, columns: dict[str, analysis.ScoreColumn], starts: list[date]
     ) -> Overlay:
         overlay = Overlay(
             "trial",
@@ -384,8 +386,7 @@ class TrendChart(QWidget):
             ),
         )
         self.comparison = {
-            s.key: analysis.trial_comparison(scores.scores(s.key, sources), starts, tz=None)
-            for s in SCALES
+            s.key: analysis.trial_comparison(columns[s.key], starts, tz=None) for s in SCALES
         }
         for s in SCALES:
             found = self.comparison[s.key]

@@ -157,8 +157,12 @@ class ChartView(QWidget):
         window = analysis.default_baseline_window(
             self.data.course_starts, days=self.baseline_days.value()
         )
-        self.trend.set_data(self.data, self.reference_sets, sources=sources, baseline_window=window)
-        self.cycles.set_data(self.data, sources=sources)
+        # Every chart counts days on this computer's calendar: work the days out once.
+        placed = self.data.scores.placed(None)
+        self.trend.set_data(
+            self.data, self.reference_sets, sources=sources, baseline_window=window, placed=placed
+        )
+        self.cycles.set_data(self.data, sources=sources, placed=placed)
         self.summary.set_summary(
             analysis.summarize(
                 self.data.scores,
@@ -168,6 +172,7 @@ class ChartView(QWidget):
                 tz=None,
                 baseline_window=window,
                 sources=sources,
+                placed=placed,
             )
         )
         self.stack.setCurrentIndex(1)
