@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,17 +17,30 @@ from PySide6.QtWidgets import (
 
 from sps_tracker import APP_ID, APP_NAME, __version__
 from sps_tracker.logs import current_log_file
-from sps_tracker.paths import backups_dir, database_path, resources_dir
+from sps_tracker.paths import database_path, resources_dir
 
 
-def last_backup(data_dir: Path) -> Path | None:
-    """The newest backup file in the data folder's backups folder, if any."""
-    folder = backups_dir(data_dir)
+def last_backup_text(data_dir: Path) -> str:
+    """The last good backup and, in words, whether backups need attention."""
+    from sps_tracker.safety import backup_status
+
     try:
-        copies = [p for p in folder.glob("*.db") if p.is_file()]
+        status = backup_status(data_dir)
     except OSError:
-        return None
-    return max(copies, key=lambda p: p.stat().st_mtime, default=None)
+        return QCoreApplication.translate("AboutDialog", "the backups folder cannot be read")
+    if status.last_good_at is None:
+        text = QCoreApplication.translate("AboutDialog", "none yet")
+    else:
+        when = status.last_good_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        name = status.last_good_path.name if status.last_good_path else ""
+        text = f"{when} ({name})"
+    if status.failing:
+        text += "\n" + QCoreApplication.translate(
+            "AboutDialog", "Warning: the last backup failed (%s)."
+        ) % (status.failure)
+    elif status.overdue:
+        text += "\n" + QCoreApplication.translate("AboutDialog", "Warning: a backup is overdue.")
+    return text
 
 
 def app_icon() -> QIcon:
@@ -47,12 +59,7 @@ class AboutDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(QLabel(self.tr("A diary and clinic record for stiff-person syndrome.")))
 
-        backup = last_backup(data_dir)
-        if backup is None:
-            backup_text = self.tr("none yet")
-        else:
-            when = datetime.fromtimestamp(backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-            backup_text = f"{when} ({backup.name})"
+        backup_text = last_backup_text(data_dir)
         log_file = current_log_file()
 
         form = QFormLayout()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from sps_tracker import APP_ID, APP_NAME, ORGANISATION, __version__
 
@@ -45,30 +45,89 @@ def create_application() -> QApplication:
 def open_main_window(
     *, data_dir: Path, mode: str | None, view: str | None, interactive: bool
 ) -> QWidget | None:
-    from sps_tracker.services import Tracker
-    from sps_tracker.storage.errors import DatabaseError
+    """The window on the data folder, held through a WritingSession until it closes.
+
+    None (exit 1) when another SPS Tracker has the folder, or the database cannot be
+    used and no backup was restored; the reason is on stderr and, on screen, in a box.
+    """
+    from sps_tracker.safety import WritingSession
+    from sps_tracker.storage.errors import (
+        DatabaseError,
+        MigrationError,
+        NewerSchemaError,
+        NotADatabaseError,
+    )
+    from sps_tracker.storage.lock import FolderInUseError
     from sps_tracker.ui.main_window import MainWindow
 
-    try:
-        tracker = Tracker.open(data_dir, actor="")
-    except DatabaseError as error:
-        log.error("database could not be opened: %s", type(error).__name__)
-        print(f"sps-tracker: {error}", file=sys.stderr)
-        if interactive:
-            QMessageBox.critical(None, QCoreApplication.translate("app", "SPS Tracker"), str(error))
-        return None
+    session = WritingSession(data_dir, actor="")
+    while True:
+        try:
+            tracker = session.open()
+            break
+        except FolderInUseError as error:
+            log.error("data folder in use by another SPS Tracker")
+            _refuse(
+                str(error),
+                interactive,
+                QCoreApplication.translate(
+                    "app",
+                    "Use the window that is open, or close it and start again. "
+                    "Nothing was written.",
+                ),
+            )
+            return None
+        except (NotADatabaseError, NewerSchemaError, MigrationError) as error:
+            log.error("database could not be opened: %s", type(error).__name__)
+            print(f"sps-tracker: {error}", file=sys.stderr)
+            # Offer the backups; nothing is touched unless the person restores one.
+            if not interactive or not offer_backups(data_dir, str(error)):
+                return None
+        except DatabaseError as error:
+            log.error("database could not be opened: %s", type(error).__name__)
+            _refuse(str(error), interactive)
+            return None
     from sps_tracker.ui.mode import resolve_mode
     from sps_tracker.ui.settings import app_settings
 
     settings = app_settings()
     chosen = resolve_mode(settings, tracker, explicit=mode, interactive=interactive)
     window = MainWindow(
-        tracker, data_dir=data_dir, mode=chosen, settings=settings, remember=interactive
+        tracker,
+        data_dir=data_dir,
+        mode=chosen,
+        settings=settings,
+        remember=interactive,
+        session=session,
     )
+    # Any way out of the event loop ends the session; closing twice is harmless.
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(session.close)
     if view:
         window.show_view(view)
     window.show()
     return window
+
+
+def _refuse(text: str, interactive: bool, advice: str = "") -> None:
+    print(f"sps-tracker: {text}", file=sys.stderr)
+    if interactive:
+        from sps_tracker.ui.dialogs.safety import message
+
+        message(None, QCoreApplication.translate("app", "SPS Tracker"), text, advice)
+
+
+def offer_backups(data_dir: Path, problem: str) -> bool:
+    """The damaged-database dialog; True when a backup was restored and opening may retry."""
+    from sps_tracker.safety import restore_database
+    from sps_tracker.ui.dialogs.safety import RestoreDialog, message, restored_text
+
+    dialog = RestoreDialog(data_dir, lambda path: restore_database(data_dir, path), problem=problem)
+    if dialog.exec() != RestoreDialog.DialogCode.Accepted or dialog.report is None:
+        return False
+    message(None, QCoreApplication.translate("app", "SPS Tracker"), restored_text(dialog.report))
+    return True
 
 
 def save_screenshot(app: QApplication, window: QWidget, path: Path) -> int:

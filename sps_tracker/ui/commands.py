@@ -115,3 +115,13 @@ class EditCommand(RecordCommand):
 
     def backward(self) -> Record:
         return _update(self.tracker, self.kind, self.record_id, self.old)
+
+
+class RestoreCommand(RecordCommand):
+    """Bringing back a deleted record (from Recently deleted); undo deletes it again."""
+
+    def forward(self) -> Record:
+        return _restore(self.tracker, self.kind, self.record_id)
+
+    def backward(self) -> Record:
+        return _delete(self.tracker, self.kind, self.record_id)

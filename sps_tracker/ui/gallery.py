@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -129,6 +130,19 @@ def main(argv: list[str] | None = None) -> int:
     assert window.current_dialog is not None
     grab(window.current_dialog, "delete-confirm")
     window.current_dialog.reject()
+    # Data safety: the dialogs only look; nothing is restored or changed.
+    chosen = window.history.selected()
+    assert chosen is not None
+    openers: list[tuple[Callable[[], None], str]] = [
+        (lambda: window.show_entry_history(chosen), "entry-history"),
+        (window.show_recently_deleted, "recently-deleted"),
+        (window.restore_backup, "restore"),
+    ]
+    for opener, name in openers:
+        opener()
+        assert window.current_dialog is not None
+        grab(window.current_dialog, name)
+        window.current_dialog.reject()
     window.close()
     del app
     return 0

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -168,6 +169,7 @@ class HistoryView(QWidget):
 
     open_requested = Signal(object)
     delete_requested = Signal(object)
+    history_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -207,6 +209,9 @@ class HistoryView(QWidget):
         header.setHighlightSections(False)
         # "activated" is a double click or Enter, depending on the platform: one signal, one form.
         self.table.activated.connect(lambda _i: self._emit(self.open_requested))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._show_context_menu)
+        self.context_menu: QMenu | None = None
 
         self.open_button = QPushButton(self.tr("&Open…"))
         self.delete_button = QPushButton(self.tr("&Delete…"))
@@ -276,6 +281,25 @@ class HistoryView(QWidget):
         chosen = self.selected() is not None
         self.open_button.setEnabled(chosen)
         self.delete_button.setEnabled(chosen)
+
+    def _show_context_menu(self, position: Any) -> None:
+        """Right click on a row: choose it, then offer what can be done with it."""
+        index = self.table.indexAt(position)
+        if index.isValid():
+            self.table.selectRow(index.row())
+        if self.selected() is None:
+            return
+        menu = QMenu(self)
+        menu.setObjectName("historyContextMenu")
+        for text, signal in (
+            (self.tr("&Open…"), self.open_requested),
+            (self.tr("History of this &entry…"), self.history_requested),
+            (self.tr("&Delete…"), self.delete_requested),
+        ):
+            action = menu.addAction(text)
+            action.triggered.connect(lambda _c=False, s=signal: self._emit(s))
+        self.context_menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(position))
 
     def _emit(self, signal: Any) -> None:
         record = self.selected()

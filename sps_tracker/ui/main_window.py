@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from sps_tracker import APP_NAME
+from sps_tracker.safety import BackupStatus, RestoreReport, WritingSession, backup_status
 from sps_tracker.services import NotFoundError, Tracker
+from sps_tracker.storage.errors import DatabaseError
 from sps_tracker.storage.models import (
     Assessment,
     Fall,
@@ -41,7 +43,7 @@ from sps_tracker.storage.models import (
     Record,
 )
 from sps_tracker.ui.banner import PatientBanner
-from sps_tracker.ui.commands import AddCommand, DeleteCommand, EditCommand
+from sps_tracker.ui.commands import AddCommand, DeleteCommand, EditCommand, RestoreCommand
 from sps_tracker.ui.forms.assessment import AssessmentForm
 from sps_tracker.ui.forms.base import EntryForm
 from sps_tracker.ui.forms.fall import FallForm
@@ -50,11 +52,14 @@ from sps_tracker.ui.forms.lab import LabForm
 from sps_tracker.ui.forms.medication import MedicationForm
 from sps_tracker.ui.forms.patient import PatientForm
 from sps_tracker.ui.history import HistoryView, describe
-from sps_tracker.ui.mode import CLINIC, PERSONAL, SettingsDialog
+from sps_tracker.ui.mode import CLINIC, PERSONAL, SettingsDialog, default_user_name
 from sps_tracker.ui.settings import app_settings, stored_mode
 from sps_tracker.ui.widgets import MIN_CONTROL_HEIGHT, enlarge_controls
 
 log = logging.getLogger(__name__)
+
+# A running app checks hourly whether a scheduled backup is due (the policy says when).
+BACKUP_CHECK_MS = 60 * 60 * 1000
 
 FORMS: dict[type[PatientRecord], type[EntryForm]] = {
     Assessment: AssessmentForm,
@@ -101,9 +106,12 @@ class MainWindow(QMainWindow):
         mode: str | None = None,
         settings: QSettings | None = None,
         remember: bool = True,
+        session: WritingSession | None = None,
     ) -> None:
         super().__init__()
         self.tracker = tracker
+        # The app holds the folder through a session (lock, backups); tests may pass none.
+        self.session = session
         self.data_dir = data_dir
         self.settings = settings or app_settings()
         # A screenshot or a gallery run looks, and leaves the person's window state alone.
@@ -150,6 +158,7 @@ class MainWindow(QMainWindow):
         self.history = HistoryView()
         self.history.open_requested.connect(self.edit_entry)
         self.history.delete_requested.connect(self.delete_entry)
+        self.history.history_requested.connect(self.show_entry_history)
         self.history.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -198,6 +207,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.undo_stack.indexChanged.connect(lambda _i: self._update_actions())
         self.statusBar().showMessage(self.tr("Data folder: %s") % str(data_dir))
+        self._build_backup_status()
         self._restore_state()
         self.apply_mode(self.mode)
         enlarge_controls(self)
@@ -300,6 +310,25 @@ class MainWindow(QMainWindow):
             self.tr("&Chart"), lambda: self.show_view("chart"), "Ctrl+2"
         )
         self.export_csv_action = self._action(self.tr("&Export CSV…"), self.export_csv)
+        self.backup_now_action = self._action(
+            self.tr("&Back up now…"), self.backup_now, tip=self.tr("Save a copy of the database")
+        )
+        self.restore_action = self._action(
+            self.tr("&Restore from backup…"),
+            self.restore_backup,
+            tip=self.tr("Put a backup in place of the database"),
+        )
+        self.export_audit_action = self._action(
+            self.tr("Export a&udit log…"),
+            self.export_audit_log,
+            tip=self.tr("Every addition, change and deletion as a CSV file"),
+        )
+        self.recently_deleted_action = self._action(
+            self.tr("Recently &deleted…"), self.show_recently_deleted
+        )
+        self.entry_history_action = self._action(
+            self.tr("&History of this entry…"), self._history_of_selected, "Ctrl+H"
+        )
         self.import_csv_action = self._action(self.tr("&Import CSV…"), self.import_csv)
 
     def _build_menus(self) -> None:
@@ -311,6 +340,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_csv_action)
         file_menu.addAction(self.import_csv_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.backup_now_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addAction(self.export_audit_action)
+        file_menu.addSeparator()
         self._add_chart_actions(file_menu)
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu(self.tr("&Edit"))
@@ -319,6 +352,8 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.open_entry_action)
         edit_menu.addAction(self.delete_entry_action)
+        edit_menu.addAction(self.entry_history_action)
+        edit_menu.addAction(self.recently_deleted_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.settings_action)
         record_menu = bar.addMenu(self.tr("&Record"))
@@ -368,6 +403,7 @@ class MainWindow(QMainWindow):
         selected = self.history.selected() is not None
         self.open_entry_action.setEnabled(selected)
         self.delete_entry_action.setEnabled(selected)
+        self.entry_history_action.setEnabled(selected)
 
     # -- views ------------------------------------------------------------
 
@@ -397,13 +433,27 @@ class MainWindow(QMainWindow):
         self.refresh_patients()
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.mode, self)
+        dialog = SettingsDialog(self.mode, self, user_name=self._user_name())
         self._show_dialog(dialog)
-        dialog.accepted.connect(lambda: self._mode_chosen(dialog.mode()))
+        dialog.accepted.connect(
+            lambda: self._mode_chosen(dialog.mode(), dialog.user_name.text().strip())
+        )
 
-    def _mode_chosen(self, mode: str) -> None:
+    def _mode_chosen(self, mode: str, user_name: str | None = None) -> None:
         self.settings.setValue("mode", mode)
+        if user_name is not None:
+            self.settings.setValue("user_name", user_name)
         self.apply_mode(mode)
+
+    def _user_name(self) -> str:
+        return str(self.settings.value("user_name", "") or "")
+
+    def _update_actor(self) -> None:
+        """Who the audit trail names: the profile in a personal diary, else the user's name."""
+        if self.mode == PERSONAL and self.patient is not None:
+            self.tracker.actor = self.patient.display_name
+        else:
+            self.tracker.actor = self._user_name() or default_user_name()
 
     # -- patients ---------------------------------------------------------
 
@@ -483,6 +533,7 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             if view is not self.history and hasattr(view, "set_patient"):
                 view.set_patient(patient.id if patient else None)
+        self._update_actor()
         self._update_actions()
 
     def refresh_history(self) -> None:
@@ -527,6 +578,201 @@ class MainWindow(QMainWindow):
             return
         self.show_view("chart")
         self.chart_view.export_dialog(suffix)
+
+    # -- data safety: backups, restore, deleted entries, audit ----------------
+
+    def _build_backup_status(self) -> None:
+        """The last good backup, always in view; a warning in words when backups need care."""
+        self.backup_label = QLabel()
+        self.backup_label.setObjectName("backupStatus")
+        self.backup_label.setAccessibleName(self.tr("Backup status"))
+        self.backup_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.backup_fix_button = QPushButton(self.tr("Back up now"))
+        self.backup_fix_button.setObjectName("backupFixButton")
+        self.backup_fix_button.setAccessibleName(self.tr("Back up now"))
+        self.backup_fix_button.setMinimumHeight(MIN_CONTROL_HEIGHT)
+        self.backup_fix_button.clicked.connect(self._backup_into_folder)
+        self.statusBar().addPermanentWidget(self.backup_label)
+        self.statusBar().addPermanentWidget(self.backup_fix_button)
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(self.scheduled_backup)
+        self.backup_timer.start()
+        self.update_backup_status()
+
+    def backup_state(self) -> BackupStatus:
+        if self.session is not None:
+            return self.session.status()
+        return backup_status(self.data_dir)
+
+    def update_backup_status(self) -> None:
+        try:
+            status = self.backup_state()
+        except OSError as error:
+            log.warning("backup status unreadable: %s", type(error).__name__)
+            self.backup_label.setText(self.tr("Warning: the backups folder cannot be read."))
+            self.backup_fix_button.show()
+            return
+        if status.last_good_at is None:
+            last = self.tr("Last backup: none yet")
+        else:
+            when = status.last_good_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            last = self.tr("Last backup: %s") % when
+        if status.failing:
+            reason = status.failure.removeprefix("Backup failed: ").rstrip(".")
+            text = self.tr("Warning: the last backup failed (%s).") % reason + "  " + last
+        elif status.overdue:
+            text = self.tr("Warning: a backup is overdue.") + "  " + last
+        else:
+            text = last
+        self.backup_label.setText(text)
+        self.backup_label.setToolTip(str(status.last_good_path or ""))
+        self.backup_fix_button.setVisible(not status.ok)
+        font = self.backup_label.font()
+        font.setBold(not status.ok)
+        self.backup_label.setFont(font)
+
+    def scheduled_backup(self) -> None:
+        if self.session is not None:
+            self.session.backup_if_due()
+        self.update_backup_status()
+
+    def _backup_into_folder(self) -> None:
+        """The status bar's fix: a checked backup into the backups folder, right now."""
+        from sps_tracker.safety import backup_now
+        from sps_tracker.ui.dialogs.safety import message
+
+        try:
+            backup_now(self.data_dir)
+        except (DatabaseError, OSError) as error:
+            message(self, self.tr("Back up now"), self.tr("The backup failed."), str(error))
+        self.update_backup_status()
+
+    def backup_now(self) -> None:
+        from datetime import date
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from sps_tracker.safety import backup_now
+        from sps_tracker.ui.dialogs.safety import message
+
+        suggested = Path.home() / f"sps-tracker-backup-{date.today().isoformat()}.db"
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Back up now"),
+            str(suggested),
+            self.tr("SPS Tracker databases (*.db)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if not chosen:
+            return
+        try:
+            written = backup_now(self.data_dir, Path(chosen))
+        except (DatabaseError, OSError) as error:
+            message(self, self.tr("Back up now"), self.tr("Nothing was backed up."), str(error))
+            return
+        message(
+            self, self.tr("Back up now"), self.tr("The database was backed up to %s.") % written
+        )
+        self.update_backup_status()
+
+    def restore_backup(self) -> None:
+        from sps_tracker.ui.dialogs.safety import RestoreDialog
+
+        dialog = RestoreDialog(self.data_dir, self._restore_database, self)
+        dialog.accepted.connect(lambda: self._restored(dialog.report))
+        self._show_dialog(dialog)
+
+    def _restore_database(self, path: Path) -> RestoreReport:
+        """Restore through the session (it keeps the folder); the window then uses the new file."""
+        if self.session is not None:
+            try:
+                return self.session.restore(path)
+            finally:
+                self._use_tracker(self.session.tracker)
+        from sps_tracker.safety import restore_database
+
+        actor = self.tracker.actor
+        self.tracker.close()
+        try:
+            return restore_database(self.data_dir, path)
+        finally:
+            self._use_tracker(Tracker.open(self.data_dir, actor=actor))
+
+    def _use_tracker(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        for view in self.views.values():
+            if hasattr(view, "tracker"):  # chart and summary read through their own reference
+                view.tracker = tracker
+        # Undo steps name records of the database that was replaced.
+        self.undo_stack.clear()
+        self.patient = None
+        self.refresh_patients()
+
+    def _restored(self, report: RestoreReport | None) -> None:
+        from sps_tracker.ui.dialogs.safety import message, restored_text
+
+        self.update_backup_status()
+        if report is not None:
+            message(self, self.tr("Restore from backup"), restored_text(report))
+
+    def export_audit_log(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from sps_tracker.exchange.audit_export import export_audit_csv
+        from sps_tracker.ui.dialogs.safety import message
+
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export audit log"),
+            str(Path.home() / "sps-tracker-audit-log.csv"),
+            self.tr("CSV files (*.csv)"),
+        )
+        if not chosen:
+            return
+        try:
+            written = export_audit_csv(self.tracker.audit_trail(), Path(chosen))
+        except OSError as error:
+            message(self, self.tr("Export audit log"), self.tr("Nothing was written."), str(error))
+            return
+        message(
+            self,
+            self.tr("Export audit log"),
+            self.tr("Wrote %d audit entries to %s.") % (written, chosen),
+        )
+
+    def show_recently_deleted(self) -> None:
+        from sps_tracker.ui.dialogs.safety import RecentlyDeletedDialog
+
+        dialog = RecentlyDeletedDialog(self.tracker, self)
+        dialog.restore_requested.connect(self.restore_deleted)
+        self._show_dialog(dialog)
+
+    def restore_deleted(self, record: Record) -> None:
+        """Bring a deleted record back as an undoable step, and show it."""
+        kind = type(record)
+        try:
+            if isinstance(record, Patient):
+                back: Record = self.tracker.restore_patient(record.id)
+            else:
+                back = self.tracker.restore(kind, record.id)  # type: ignore[type-var]
+        except NotFoundError:
+            return
+        label = back.display_name if isinstance(back, Patient) else self.tr(kind.label).lower()
+        self.undo_stack.push(
+            RestoreCommand(self.tracker, back, self.tr("Restore %s") % label, self._record_changed)
+        )
+        self._record_changed(back)
+
+    def show_entry_history(self, record: Record) -> None:
+        from sps_tracker.ui.dialogs.safety import RecordHistoryDialog
+
+        self._show_dialog(RecordHistoryDialog(self.tracker, record, self))
+
+    def _history_of_selected(self) -> None:
+        record = self.history.selected()
+        if record is not None:
+            self.show_entry_history(record)
 
     def _focus_search(self) -> None:
         if self.mode == CLINIC:
@@ -825,5 +1071,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()
-        self.tracker.close()
+        self.backup_timer.stop()
+        if self.session is not None:
+            # A clean exit: the session closes the database, backs it up, lets go of the folder.
+            self.session.close()
+        else:
+            self.tracker.close()
         super().closeEvent(event)

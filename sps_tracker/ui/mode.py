@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLineEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -101,9 +102,14 @@ def resolve_mode(
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, mode: str, parent: QWidget | None = None) -> None:
+    def __init__(self, mode: str, parent: QWidget | None = None, *, user_name: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
+        name_label = QLabel(self.tr("&Your name (recorded with every change you make):"))
+        self.user_name = QLineEdit(user_name)
+        self.user_name.setPlaceholderText(default_user_name())
+        self.user_name.setAccessibleName(self.tr("Your name, recorded with every change"))
+        name_label.setBuddy(self.user_name)
         intro = QLabel(self.tr("Who is using SPS Tracker on this computer?"))
         self.personal = QRadioButton(self.tr("I track my own symptoms (personal diary)"))
         self.clinic = QRadioButton(self.tr("I record patients at a clinic"))
@@ -138,6 +144,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.personal)
         layout.addWidget(self.clinic)
         layout.addWidget(note)
+        layout.addWidget(name_label)
+        layout.addWidget(self.user_name)
         layout.addStretch(1)
         layout.addWidget(buttons)
         enlarge_controls(self)
@@ -145,3 +153,13 @@ class SettingsDialog(QDialog):
 
     def mode(self) -> str:
         return PERSONAL if self.personal.isChecked() else CLINIC
+
+
+def default_user_name() -> str:
+    """The login name: who made a change in clinic mode unless a name is set."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return ""

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from sps_tracker import __version__, logs
 from sps_tracker.paths import backups_dir, database_path
-from sps_tracker.storage.backup import backup_to
+from sps_tracker.storage.backup import backup_to, timestamped_name
 from sps_tracker.ui import drafts
 from sps_tracker.ui.crash import CrashDialog, ExceptionHook, install_exception_hook
 
@@ -157,9 +157,12 @@ def test_about_dialog_from_the_help_menu(data_dir: Path, qtbot: QtBot, qapp: QAp
     assert shown[0]["version"] == __version__
     assert shown[0]["data_dir"] == str(data_dir)
     assert shown[0]["database"] == str(database_path(data_dir))
-    assert shown[0]["last_backup"] == "none yet"
+    # A database with no backup at all is overdue, and says so in words.
+    assert shown[0]["last_backup"] == "none yet\nWarning: a backup is overdue."
 
-    copy = backup_to(database_path(data_dir), backups_dir(data_dir) / "sps-tracker-x-manual.db")
+    backups_dir(data_dir).mkdir(parents=True, exist_ok=True)
+    copy = backup_to(database_path(data_dir), backups_dir(data_dir) / timestamped_name("manual"))
     when_shown(AboutDialog, read)
     about_action.trigger()
     assert copy.name in shown[1]["last_backup"]
+    assert "Warning" not in shown[1]["last_backup"]

@@ -86,6 +86,40 @@ def test_every_control_is_at_least_32_pixels_high(qtbot: Any, open_window: Any, 
     assert small == []
 
 
+def test_the_data_safety_dialogs_have_named_inputs_and_large_controls(
+    qtbot: Any, open_window: Any, patient: Any, tracker: Any, data_dir: Any
+) -> None:
+    from sps_tracker.safety import backup_now
+
+    fall = tracker.add(Fall, patient.id, occurred_at=datetime.now(UTC), trigger="touch")
+    tracker.update(Fall, fall.id, injury=True)
+    gone = tracker.add(Fall, patient.id, occurred_at=datetime.now(UTC), trigger="emotion")
+    tracker.delete(Fall, gone.id)
+    backup_now(data_dir)
+    window = open_window()
+    window.history.select(Fall, fall.id)
+    problems: list[str] = []
+    checked: list[QWidget] = []
+    for opener in (
+        window.restore_backup,
+        window.show_recently_deleted,
+        window.entry_history_action.trigger,
+    ):
+        opener()
+        dialog = dialog_of(window, qtbot)
+        qtbot.waitExposed(dialog)
+        for widget in input_widgets(dialog):
+            checked.append(widget)
+            if not spoken_name(widget).strip():
+                problems.append(f"{type(dialog).__name__}: {type(widget).__name__} has no name")
+            if widget.isVisibleTo(dialog) and widget.height() < MIN_CONTROL_HEIGHT:
+                problems.append(f"{type(dialog).__name__}: {spoken_name(widget)} {widget.height()}")
+        dialog.reject()
+        qtbot.waitUntil(lambda: window.current_dialog is None)
+    assert problems == []
+    assert len(checked) >= 7  # Choose file, Restore, Cancel; Restore, Close; Close; ...
+
+
 def test_the_assessment_form_tabs_through_its_fields_in_reading_order(
     qtbot: Any, open_window: Any, patient: Any
 ) -> None:
