@@ -53,6 +53,8 @@ class TrendChart(QWidget):
         self.score_items: dict[tuple[str, str], pg.PlotDataItem] = {}
         self.symbol_items: dict[tuple[str, str], pg.ScatterPlotItem] = {}
         self.symbol_data: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.source_samples: dict[pg.GraphicsObject, str] = {}
+        self.hidden_sources: set[str] = set()
         self._filling = False
         self.course_items: dict[str, pg.BarGraphItem] = {}
         self.hover_text = ""
@@ -109,6 +111,7 @@ class TrendChart(QWidget):
             colCount=2, labelTextColor=self.colours.foreground, labelTextSize="9pt"
         )
         self.graphics.addItem(self.legend, row=len(SCALES) + 2, col=0)
+        self.legend.sigSampleClicked.connect(self._sample_clicked)
         self.graphics.scene().sigMouseMoved.connect(self._mouse_moved)
 
         self.range_buttons: dict[str, QPushButton] = {}
@@ -163,6 +166,8 @@ class TrendChart(QWidget):
         self.score_items.clear()
         self.symbol_items.clear()
         self.symbol_data.clear()
+        self.source_samples.clear()
+        self.hidden_sources.clear()
         self.course_items.clear()
         self.overlays.clear()
         scores = data.scores
@@ -173,6 +178,11 @@ class TrendChart(QWidget):
         self.totals = {k: np.array(v, dtype=float) for k, v in scores.totals.items()}
         starts = analysis.course_days(data.course_starts)
         extent = self._extent(data)
+        # The time range first, while the plots are empty: items added later move nothing.
+        self.extent = extent
+        for plot in (*self.plots.values(), self.falls_plot):
+            plot.setLimits(xMin=extent[0] - 60 * DAY_SECONDS, xMax=extent[1] + 60 * DAY_SECONDS)
+        self.show_range("all")
         self._draw_courses(data)
         self._draw_scores()
         self._draw_falls(data, extent)
@@ -208,10 +218,6 @@ class TrendChart(QWidget):
         finally:
             self._filling = False
         self._fill_legend()
-        self.extent = extent
-        for plot in (*self.plots.values(), self.falls_plot):
-            plot.setLimits(xMin=extent[0] - 60 * DAY_SECONDS, xMax=extent[1] + 60 * DAY_SECONDS)
-        self.show_range("all")
         for key in self.plots:
             self._update_symbols(key)
 
@@ -274,8 +280,11 @@ class TrendChart(QWidget):
                 plot.addItem(points)
                 self.symbol_items[(key, source)] = points
                 self.symbol_data[(key, source)] = (xs, ys)
-            # The legend samples line and symbol from one item that is never plotted.
-            self.legend_entries.append((pg.PlotDataItem(**style), name))
+            # The legend samples line and symbol from one item that is never plotted;
+            # clicking it shows or hides this source's scores in every plot.
+            sample = pg.PlotDataItem(**style)
+            self.source_samples[sample] = source
+            self.legend_entries.append((sample, name))
 
     def _update_symbols(self, key: str) -> None:
         """Point symbols where each has room; denser spans show the line alone."""
@@ -291,7 +300,22 @@ class TrendChart(QWidget):
             roomy = width > 0 and shown * SYMBOL_ROOM_PIXELS <= width
             if roomy and len(points.data) != len(xs):
                 points.setData(xs, ys)
-            points.setVisible(roomy)
+            points.setVisible(roomy and source not in self.hidden_sources)
+
+    def _sample_clicked(self, sample: pg.GraphicsObject) -> None:
+        source = self.source_samples.get(sample)
+        if source is None:
+            return
+        shown = sample.isVisible()
+        if shown:
+            self.hidden_sources.discard(source)
+        else:
+            self.hidden_sources.add(source)
+        for key in self.plots:
+            item = self.score_items.get((key, source))
+            if item is not None:
+                item.setVisible(shown)
+            self._update_symbols(key)
 
     def _draw_courses(self, data: ChartData) -> None:
         if not data.courses:
