@@ -7,10 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pyqtgraph as pg
-import pyqtgraph.exporters
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QShowEvent
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -185,6 +183,9 @@ class ChartView(QWidget):
 
     def export_image(self, path: Path) -> Path:
         """The chart on show as PNG or SVG, chosen by the file name's ending."""
+        # Loaded on the first export, not at start-up.
+        import pyqtgraph.exporters
+
         path = Path(path)
         scene_item = self.current_graphics().scene()
         suffix = path.suffix.lower()
@@ -218,6 +219,8 @@ class ChartView(QWidget):
         return path
 
     def _export_svg_with_qt(self, path: Path) -> None:
+        from PySide6.QtSvg import QSvgGenerator
+
         scene = self.current_graphics().scene()
         area = scene.sceneRect()
         generator = QSvgGenerator()
