@@ -623,6 +623,11 @@ class MainWindow(QMainWindow):
             return self.session.status()
         return backup_status(self.data_dir)
 
+    def take_start_backup(self) -> None:
+        if self.session is not None:
+            self.session.start_backup()
+        self.update_backup_status()
+
     def update_backup_status(self) -> None:
         try:
             status = self.backup_state()
