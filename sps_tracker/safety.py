@@ -287,6 +287,7 @@ class WritingSession:
         self.policy = policy or BackupPolicy()
         self._lock = FolderLock(folder)
         self._tracker: Tracker | None = None
+        self._start_backup_pending = False
 
     @property
     def tracker(self) -> Tracker:
@@ -298,14 +299,24 @@ class WritingSession:
     def database(self) -> Path:
         return database_path(self.folder)
 
-    def open(self) -> Tracker:
+    def open(self, *, defer_start_backup: bool = False) -> Tracker:
+        """Take the folder and open the database, backing it up first.
+
+        With ``defer_start_backup`` a database that needs no upgrade is backed up by
+        ``start_backup()`` later (the GUI calls it after the first paint); one that
+        needs an upgrade is always backed up here, before the upgrade.
+        """
         self._lock.acquire()
         try:
             existed = self.database.exists()
+            self._start_backup_pending = False
             if existed:
-                check_database_file(self.database)
-                # Always before Database.open, so before any upgrade it may run.
-                self._backup("start", source_checked=True)
+                revision = check_database_file(self.database)
+                if defer_start_backup and revision == SCHEMA_HEAD:
+                    self._start_backup_pending = True
+                else:
+                    # Always before Database.open, so before any upgrade it may run.
+                    self._backup("start", source_checked=True)
             self._tracker = Tracker.open(self.folder, actor=self.actor)
             if not existed:
                 self._backup("start")
@@ -313,6 +324,13 @@ class WritingSession:
             self._lock.release()
             raise
         return self._tracker
+
+    def start_backup(self) -> Path | None:
+        """The start backup that ``open(defer_start_backup=True)`` left for later, once."""
+        if not self._start_backup_pending or self._tracker is None:
+            return None
+        self._start_backup_pending = False
+        return self._backup("start")
 
     def close(self, *, clean: bool = True) -> None:
         """Close the database; after a clean run, back it up; then let go of the folder."""

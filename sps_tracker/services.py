@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import operator
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -19,12 +20,22 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sqlalchemy import Connection, Insert, bindparam, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Insert,
+    Integer,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sps_tracker.domain import validation
-from sps_tracker.domain.analysis import ScoreSeries
 from sps_tracker.domain.errors import ValidationError
 from sps_tracker.domain.reference import ReferenceSet
 from sps_tracker.domain.scales import DSI, HSS, SCALES, Scale
@@ -50,6 +61,7 @@ from sps_tracker.storage.rows import RecordFactory
 if TYPE_CHECKING:
     from collections.abc import Collection
 
+    from sps_tracker.domain.analysis import ScoreSeries
     from sps_tracker.exchange.csv_export import ExportResult
     from sps_tracker.exchange.csv_import import ImportResult
     from sps_tracker.exchange.summary import MonthSummary
@@ -159,6 +171,55 @@ class ChartData:
 
 
 _entry_time = attrgetter("when")
+
+
+def _items_flags(s: Scale) -> ColumnElement[int]:
+    """A scale's item answers as one number, bit i for item i (decoded by _items_table)."""
+    flags = [
+        type_coerce(getattr(Assessment, c), Integer) * (1 << i) for i, c in enumerate(s.columns)
+    ]
+    return functools.reduce(operator.add, flags)
+
+
+@functools.cache
+def _items_table(s: Scale) -> tuple[tuple[str, ...], ...]:
+    """The item keys present for every possible number from _items_flags."""
+    return tuple(
+        tuple(k for i, k in enumerate(s.keys) if flags >> i & 1)
+        for flags in range(1 << len(s.keys))
+    )
+
+
+def _score_series(session: Session, patient_id: int) -> ScoreSeries:
+    # Imported here: analysis brings numpy, which the CLI does not otherwise need.
+    from sps_tracker.domain import analysis
+
+    query = (
+        select(
+            Assessment.id,
+            Assessment.assessed_at,
+            Assessment.source,
+            *(type_coerce(getattr(Assessment, s.total_column), Integer) for s in SCALES),
+            *(_items_flags(s) for s in SCALES),
+        )
+        .where(Assessment.patient_id == patient_id, Assessment.deleted_at.is_(None))
+        .order_by(Assessment.assessed_at, Assessment.id)
+    )
+    rows = session.execute(query).all()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (3 + 2 * len(SCALES))
+    totals: dict[str, tuple[int, ...]] = {}
+    items: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for index, s in enumerate(SCALES):
+        totals[s.key] = columns[3 + index]
+        table = _items_table(s)
+        items[s.key] = tuple(table[flags] for flags in columns[3 + len(SCALES) + index])
+    return analysis.ScoreSeries(columns[0], columns[1], columns[2], totals, items)
+
+
+def _live(session: Session, kind: type[R], patient_id: int) -> list[R]:
+    """A patient's live records of one kind in time order (as Tracker.records)."""
+    query = select(kind).where(kind.patient_id == patient_id, kind.deleted_at.is_(None))
+    return sorted(session.scalars(query.order_by(kind.id)), key=when)
 
 
 def _validator(kind: type[Record]) -> Callable[..., None]:
@@ -409,50 +470,20 @@ class Tracker:
 
     def score_series(self, patient_id: int) -> ScoreSeries:
         """All live assessments of a patient as columns, oldest first, in one Core query."""
-        item_columns = [getattr(Assessment, c) for s in SCALES for c in s.columns]
-        query = (
-            select(
-                Assessment.id,
-                Assessment.assessed_at,
-                Assessment.source,
-                *(getattr(Assessment, s.total_column) for s in SCALES),
-                *item_columns,
-            )
-            .where(Assessment.patient_id == patient_id, Assessment.deleted_at.is_(None))
-            .order_by(Assessment.assessed_at, Assessment.id)
-        )
         with self.database.read_session() as session:
-            rows = session.execute(query).all()
-        columns = list(zip(*rows, strict=True)) if rows else [()] * (3 + len(SCALES))
-        totals: dict[str, tuple[int, ...]] = {}
-        items: dict[str, tuple[tuple[str, ...], ...]] = {}
-        offset = 3 + len(SCALES)
-        for index, s in enumerate(SCALES):
-            totals[s.key] = tuple(int(v) for v in columns[3 + index])
-            width = len(s.keys)
-            items[s.key] = tuple(
-                tuple(k for k, v in zip(s.keys, row[offset : offset + width], strict=True) if v)
-                for row in rows
-            )
-            offset += width
-        return ScoreSeries(
-            tuple(int(v) for v in columns[0]),
-            tuple(columns[1]),
-            tuple(str(v) for v in columns[2]),
-            totals,
-            items,
-        )
+            return _score_series(session, patient_id)
 
     def chart_data(self, patient_id: int) -> ChartData:
-        """The patient, the score columns and the records drawn beside them."""
-        patient = self._get(Patient, patient_id)
-        return ChartData(
-            patient,
-            self.score_series(patient_id),
-            self.records(InfusionCourse, patient_id),
-            self.records(Fall, patient_id),
-            self.records(MedicationPeriod, patient_id),
-        )
+        """The patient, the score columns and the records drawn beside them, in one session."""
+        with self.database.read_session() as session:
+            patient = session.get(Patient, patient_id)
+            if patient is None or patient.deleted_at is not None:
+                raise NotFoundError(f"No {Patient.label.lower()} number {patient_id}")
+            series = _score_series(session, patient_id)
+            courses = _live(session, InfusionCourse, patient_id)
+            falls = _live(session, Fall, patient_id)
+            medications = _live(session, MedicationPeriod, patient_id)
+        return ChartData(patient, series, courses, falls, medications)
 
     def reference_sets(self) -> tuple[list[ReferenceSet], list[ValidationError]]:
         """The shipped reference sets, then the ones imported into this data folder."""

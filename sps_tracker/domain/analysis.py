@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import math
 import statistics
-from bisect import bisect_right
+import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
 
 from sps_tracker.domain.scales import DSI, SCALES
 
@@ -75,6 +78,64 @@ def as_instant(moment: Moment) -> datetime:
     return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
 
 
+# -- many moments at once ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Placed:
+    """Moments put on the local calendar of one zone once, as arrays (one entry per moment).
+
+    ``days`` are local calendar days as ``date.toordinal()``, ``fractions`` how far
+    through that day (0 for a date), ``instants`` the moments as epoch seconds
+    (``as_instant``), so the analyses below compare numbers, not datetimes.
+    """
+
+    tz: tzinfo | None
+    days: NDArray[np.int64]
+    fractions: NDArray[np.float64]
+    instants: NDArray[np.float64]
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+
+def place(moments: Sequence[Moment], tz: tzinfo | None) -> Placed:
+    """``local_day``, ``day_fraction`` and ``as_instant`` of every moment, in one pass."""
+    days: list[int] = []
+    seconds: list[int] = []
+    instants: list[float] = []
+    for moment in moments:
+        if not isinstance(moment, datetime):
+            days.append(moment.toordinal())
+            seconds.append(0)
+            instants.append(as_instant(moment).timestamp())
+            continue
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError("naive datetime refused: give instants with their UTC offset")
+        instant = moment.timestamp()
+        if tz is None:
+            # What astimezone(None) does, without building a datetime: the computer's
+            # offset at that second (DST included) added to the whole UTC seconds.
+            whole = math.floor(instant)
+            day, second = divmod(whole + time.localtime(whole).tm_gmtoff, 86_400)
+            days.append(day + _EPOCH_DAY)
+            seconds.append(second)
+        else:
+            clock = moment.astimezone(tz)
+            days.append(clock.toordinal())
+            seconds.append(clock.hour * 3600 + clock.minute * 60 + clock.second)
+        instants.append(instant)
+    return Placed(
+        tz,
+        np.array(days, dtype=np.int64),
+        np.array(seconds, dtype=np.float64) / 86_400,
+        np.array(instants, dtype=np.float64),
+    )
+
+
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+
+
 @dataclass(frozen=True, slots=True)
 class DayWindow:
     """Calendar days from ``first_day`` to ``last_day``, both included."""
@@ -94,6 +155,10 @@ class DayWindow:
 
     def contains(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
+
+    def mask(self, days: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Which of these day numbers (``date.toordinal()``) lie in the window."""
+        return (days >= self.first_day.toordinal()) & (days <= self.last_day.toordinal())
 
 
 # -- scores ---------------------------------------------------------------------
@@ -141,16 +206,121 @@ class ScoreSeries:
             if sources is None or source in sources
         ]
 
+    def placed(self, tz: tzinfo | None) -> PlacedSeries:
+        """The series on the local calendar of ``tz``, worked out once for every analysis."""
+        return PlacedSeries(self, place(self.at, tz), np.array(self.sources, dtype=object))
 
-def latest(scores: Iterable[Score]) -> Score | None:
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ScoreColumn:
+    """Scores of one scale as arrays on one local calendar: what the analyses read.
+
+    ``index`` picks this column's entries out of the original sequences (``moments``,
+    ``raw_totals``, ``raw_sources``), so ``score(i)`` gives back the original values.
+    """
+
+    moments: Sequence[Moment]
+    raw_totals: Sequence[float]
+    raw_sources: Sequence[str]
+    index: NDArray[np.intp]
+    totals: NDArray[np.float64]
+    placed: Placed
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    @property
+    def tz(self) -> tzinfo | None:
+        return self.placed.tz
+
+    @classmethod
+    def of(cls, scores: Iterable[Score], tz: tzinfo | None) -> ScoreColumn:
+        found = list(scores)
+        moments = [s.at for s in found]
+        totals = [s.total for s in found]
+        return cls(
+            moments,
+            totals,
+            [s.source for s in found],
+            np.arange(len(found), dtype=np.intp),
+            np.array(totals, dtype=np.float64),
+            place(moments, tz),
+        )
+
+    def score(self, i: int) -> Score:
+        j = int(self.index[i])
+        return Score(self.moments[j], self.raw_totals[j], self.raw_sources[j])
+
+    def where(self, mask: NDArray[np.bool_]) -> ScoreColumn:
+        p = self.placed
+        return replace(
+            self,
+            index=self.index[mask],
+            totals=self.totals[mask],
+            placed=Placed(p.tz, p.days[mask], p.fractions[mask], p.instants[mask]),
+        )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PlacedSeries:
+    """A ScoreSeries with its calendar days worked out (``ScoreSeries.placed``)."""
+
+    series: ScoreSeries
+    calendar: Placed
+    sources: NDArray[np.object_]
+
+    @property
+    def tz(self) -> tzinfo | None:
+        return self.calendar.tz
+
+    def column(self, scale_key: str, sources: Collection[str] | None = None) -> ScoreColumn:
+        """Like ``ScoreSeries.scores``: one scale, optionally only some sources."""
+        raw = self.series.totals.get(scale_key, ())
+        if len(raw) != len(self.series):
+            raise KeyError(scale_key)
+        everything = ScoreColumn(
+            self.series.at,
+            raw,
+            self.series.sources,
+            np.arange(len(raw), dtype=np.intp),
+            np.array(raw, dtype=np.float64),
+            self.calendar,
+        )
+        if sources is None:
+            return everything
+        chosen = np.zeros(len(raw), dtype=bool)
+        for source in sources:
+            chosen |= self.sources == source
+        return everything.where(chosen)
+
+
+Scores = Iterable[Score] | ScoreColumn
+
+
+def column(scores: Scores, tz: tzinfo | None) -> ScoreColumn:
+    """Scores as a column on the calendar of ``tz`` (a column already there is kept)."""
+    if isinstance(scores, ScoreColumn):
+        if scores.tz != tz:
+            raise ValueError("these scores were placed on the calendar of another time zone")
+        return scores
+    return ScoreColumn.of(scores, tz)
+
+
+def latest(scores: Scores) -> Score | None:
+    if isinstance(scores, ScoreColumn):
+        if not len(scores):
+            return None
+        # argmax takes the first of equal instants, as max() does.
+        return scores.score(int(np.argmax(scores.placed.instants)))
     return max(scores, key=lambda s: as_instant(s.at), default=None)
 
 
 def mean_in_window(
-    scores: Iterable[Score], window: DayWindow, *, tz: tzinfo | None
+    scores: Scores, window: DayWindow, *, tz: tzinfo | None
 ) -> tuple[float, int] | None:
     """Mean total of the scores whose local day lies in the window, and how many there were."""
-    inside = [s.total for s in scores if window.contains(local_day(s.at, tz))]
+    found = column(scores, tz)
+    inside = found.totals[window.mask(found.placed.days)].tolist()
     if not inside:
         return None
     return math.fsum(inside) / len(inside), len(inside)
@@ -191,9 +361,7 @@ class Baseline:
         return self.mean * (1 - RESPONSE_FRACTION)
 
 
-def baseline(
-    scores: Iterable[Score], window: DayWindow | None, *, tz: tzinfo | None
-) -> Baseline | None:
+def baseline(scores: Scores, window: DayWindow | None, *, tz: tzinfo | None) -> Baseline | None:
     if window is None:
         return None
     found = mean_in_window(scores, window, tz=tz)
@@ -236,7 +404,7 @@ class Response:
 
 
 def response(
-    dsi_scores: Sequence[Score],
+    dsi_scores: Sequence[Score] | ScoreColumn,
     dsi_baseline: Baseline | None,
     course_starts: Iterable[date],
     *,
@@ -247,8 +415,10 @@ def response(
     if dsi_baseline.mean == 0:
         return Response(ResponseStatus.BASELINE_ZERO, dsi_baseline)
     starts = course_days(course_starts)
-    treated = [s for s in dsi_scores if starts and local_day(s.at, tz) >= starts[0]]
-    judged = latest(treated)
+    judged = None
+    if starts:
+        found = column(dsi_scores, tz)
+        judged = latest(found.where(found.placed.days >= starts[0].toordinal()))
     if judged is None:
         return Response(ResponseStatus.NO_SCORE_SINCE_COURSE, dsi_baseline)
     status = (
@@ -292,7 +462,7 @@ class TrialComparison:
 
 
 def trial_comparison(
-    scores: Sequence[Score],
+    scores: Sequence[Score] | ScoreColumn,
     course_starts: Iterable[date],
     *,
     tz: tzinfo | None,
@@ -308,8 +478,9 @@ def trial_comparison(
         return DayWindow(first + timedelta(days=span[0]), first + timedelta(days=span[1]))
 
     before, after = window(windows.baseline), window(windows.treated)
-    b = mean_in_window(scores, before, tz=tz)
-    t = mean_in_window(scores, after, tz=tz)
+    found = column(scores, tz)
+    b = mean_in_window(found, before, tz=tz)
+    t = mean_in_window(found, after, tz=tz)
     return TrialComparison(
         first,
         before,
@@ -339,7 +510,7 @@ class Cycle:
 
 
 def align_to_cycles(
-    scores: Iterable[Score], course_starts: Iterable[date], *, tz: tzinfo | None
+    scores: Scores, course_starts: Iterable[date], *, tz: tzinfo | None
 ) -> list[Cycle]:
     """Each score at its days since the start of the latest course on or before its day.
 
@@ -347,18 +518,24 @@ def align_to_cycles(
     empty when nothing was rated during it.
     """
     starts = course_days(course_starts)
-    placed: list[list[tuple[float, float]]] = [[] for _ in starts]
-    for score in scores:
-        day = local_day(score.at, tz)
-        index = bisect_right(starts, day) - 1
-        if index >= 0:
-            offset = (day - starts[index]).days + day_fraction(score.at, tz)
-            placed[index].append((offset, score.total))
+    found = column(scores, tz)
+    first_days = np.array([s.toordinal() for s in starts], dtype=np.int64)
+    owner = np.searchsorted(first_days, found.placed.days, side="right") - 1
+    kept = owner >= 0
+    owner = owner[kept]
+    offsets = (found.placed.days[kept] - first_days[owner]) + found.placed.fractions[kept]
+    totals = found.totals[kept]
+    # By cycle, then (offset, total) as sorting the pairs would.
+    order = np.lexsort((totals, offsets, owner))
+    owner, offsets, totals = owner[order], offsets[order], totals[order]
+    edges = np.searchsorted(owner, np.arange(len(starts) + 1), side="left")
     cycles = []
     for index, start in enumerate(starts):
-        points = sorted(placed[index])
+        low, high = int(edges[index]), int(edges[index + 1])
         nxt = starts[index + 1] if index + 1 < len(starts) else None
-        cycles.append(Cycle(start, nxt, tuple(p[0] for p in points), tuple(p[1] for p in points)))
+        cycles.append(
+            Cycle(start, nxt, tuple(offsets[low:high].tolist()), tuple(totals[low:high].tolist()))
+        )
     return cycles
 
 
@@ -410,11 +587,12 @@ def median_cycle_curve(
 
 
 def falls_in_last(
-    fall_times: Iterable[Moment], days: int, *, today: date, tz: tzinfo | None
+    fall_times: Iterable[Moment] | Placed, days: int, *, today: date, tz: tzinfo | None
 ) -> int:
     """Falls on the last ``days`` calendar days, today included."""
     window = DayWindow(today - timedelta(days=days - 1), today)
-    return sum(1 for t in fall_times if window.contains(local_day(t, tz)))
+    found = fall_times if isinstance(fall_times, Placed) else place(list(fall_times), tz)
+    return int(np.count_nonzero(window.mask(found.days)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,17 +611,15 @@ def falls_per_30_days(
     bin_days: int = 30,
 ) -> FallBins:
     """Falls counted in consecutive ``bin_days``-day bins from ``first_day`` (empty bins kept)."""
-    days = sorted(local_day(t, tz) for t in fall_times)
-    first = first_day or (days[0] if days else None)
-    last = last_day or (days[-1] if days else None)
+    days = place(list(fall_times), tz).days
+    first = first_day or (date.fromordinal(int(days.min())) if len(days) else None)
+    last = last_day or (date.fromordinal(int(days.max())) if len(days) else None)
     if first is None or last is None or last < first:
         return FallBins((), (), bin_days)
     n_bins = (last - first).days // bin_days + 1
-    counts = [0] * n_bins
-    for day in days:
-        index = (day - first).days // bin_days
-        if 0 <= index < n_bins:
-            counts[index] += 1
+    index = (days - first.toordinal()) // bin_days
+    index = index[(index >= 0) & (index < n_bins)]
+    counts = np.bincount(index, minlength=n_bins).tolist()
     starts = tuple(first + timedelta(days=i * bin_days) for i in range(n_bins))
     return FallBins(starts, tuple(counts), bin_days)
 
@@ -563,20 +739,29 @@ def summarize(
     tz: tzinfo | None,
     baseline_window: DayWindow | None = None,
     sources: Collection[str] | None = None,
+    placed: PlacedSeries | None = None,
 ) -> Summary:
-    """Everything the summary panel shows; ``baseline_window`` None means the default one."""
+    """Everything the summary panel shows; ``baseline_window`` None means the default one.
+
+    ``placed`` is ``series.placed(tz)`` when the caller has it already.
+    """
+    if placed is None:
+        placed = series.placed(tz)
+    elif placed.series is not series or placed.tz != tz:
+        raise ValueError("placed must be this series on the calendar of tz")
     starts = course_days(course_starts)
     window = baseline_window or default_baseline_window(starts)
+    columns = {s.key: placed.column(s.key, sources) for s in SCALES}
     scales = tuple(
         ScaleSummary(
             s.key,
-            latest(series.scores(s.key, sources)),
-            baseline(series.scores(s.key, sources), window, tz=tz),
+            latest(columns[s.key]),
+            baseline(columns[s.key], window, tz=tz),
         )
         for s in SCALES
     )
     dsi = next(x for x in scales if x.scale == DSI.key)
-    judged = response(series.scores(DSI.key, sources), dsi.baseline, starts, tz=tz)
+    judged = response(columns[DSI.key], dsi.baseline, starts, tz=tz)
     past = [s for s in starts if s <= today]
     planned = [s for s in starts if s > today]
     interval = typical_interval_days(past)
@@ -587,12 +772,13 @@ def summarize(
         due = last + timedelta(days=round(interval))
     else:
         due = None
+    falls = place(fall_times, tz)
     return Summary(
         today,
         scales,
         judged,
-        falls_in_last(fall_times, 30, today=today, tz=tz),
-        falls_in_last(fall_times, 90, today=today, tz=tz),
+        falls_in_last(falls, 30, today=today, tz=tz),
+        falls_in_last(falls, 90, today=today, tz=tz),
         last,
         interval,
         due,

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sps_tracker import APP_ID, APP_NAME, ORGANISATION, __version__
 
 log = logging.getLogger(__name__)
+START_BACKUP_DELAY_MS = 500
 
 
 def create_application() -> QApplication:
@@ -63,7 +64,7 @@ def open_main_window(
     session = WritingSession(data_dir, actor="")
     while True:
         try:
-            tracker = session.open()
+            tracker = session.open(defer_start_backup=True)
             break
         except FolderInUseError as error:
             log.error("data folder in use by another SPS Tracker")
@@ -107,6 +108,8 @@ def open_main_window(
     if view:
         window.show_view(view)
     window.show()
+    # The routine start backup waits until the window is up (an upgrade was backed up already).
+    QTimer.singleShot(START_BACKUP_DELAY_MS, window.take_start_backup)
     return window
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
@@ -160,6 +160,9 @@ class MainWindow(QMainWindow):
         self.history.delete_requested.connect(self.delete_entry)
         self.history.history_requested.connect(self.show_entry_history)
         self.history.table.selectionModel().selectionChanged.connect(self._update_actions)
+        # The history reads when on screen (see refresh_history): a start on the chart skips it.
+        self._history_stale = False
+        self.history.installEventFilter(self)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.add_view("history", self.history, self.tr("History"))
@@ -514,6 +517,7 @@ class MainWindow(QMainWindow):
         personal = self.mode == PERSONAL
         self.banner.show_patient(patient, personal=personal)
         if patient is None:
+            self._history_stale = False
             self.history.set_entries([])
             self.pages.setCurrentWidget(self.empty)
             if personal:
@@ -530,19 +534,33 @@ class MainWindow(QMainWindow):
                 self.settings.setValue("last_patient", patient.uuid)
             self.pages.setCurrentWidget(self.tabs)
             self.refresh_history()
-        for view in self.views.values():
-            if view is not self.history and hasattr(view, "set_patient"):
-                view.set_patient(patient.id if patient else None)
+        if patient is None:
+            for view in self.views.values():
+                if view is not self.history and hasattr(view, "set_patient"):
+                    view.set_patient(None)
         self._update_actor()
         self._update_actions()
 
     def refresh_history(self) -> None:
+        """Every view reads the patient again: now if on screen, else when next shown."""
+        if self.patient is not None:
+            self._history_stale = True
+            if self.history.isVisible():
+                self._load_history()
+            for view in self.views.values():
+                if view is not self.history and hasattr(view, "set_patient"):
+                    view.set_patient(self.patient.id)
+        self._update_actions()
+
+    def _load_history(self) -> None:
+        self._history_stale = False
         if self.patient is not None:
             self.history.set_entries(self.tracker.history(self.patient.id))
-            # These read again now only if on screen, else when next shown.
-            self.chart_view.set_patient(self.patient.id)
-            self.summary_view.set_patient(self.patient.id)
-        self._update_actions()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.history and event.type() == QEvent.Type.Show and self._history_stale:
+            self._load_history()
+        return super().eventFilter(watched, event)
 
     # -- exchange and charts ----------------------------------------------
 
@@ -604,6 +622,11 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             return self.session.status()
         return backup_status(self.data_dir)
+
+    def take_start_backup(self) -> None:
+        if self.session is not None:
+            self.session.start_backup()
+        self.update_backup_status()
 
     def update_backup_status(self) -> None:
         try:

@@ -166,6 +166,40 @@ def test_start_backup_comes_before_an_upgrade(
     assert seen == [["start"]]
 
 
+def test_a_deferred_start_backup_is_taken_once_later(data_dir: Path) -> None:
+    make_database(data_dir)
+    session = safety.WritingSession(data_dir)
+    session.open(defer_start_backup=True)
+    assert backup_files(backups_dir(data_dir)) == []  # the window can paint first
+    assert session.start_backup() is not None
+    assert session.start_backup() is None
+    assert [b.reason for b in backup_files(backups_dir(data_dir))] == ["start"]
+    session.close()
+
+
+def test_an_upgrade_is_backed_up_first_even_when_the_start_backup_may_wait(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_database(data_dir)
+    seen: list[list[str]] = []
+
+    def fake_upgrade(database: object, revision: str) -> None:
+        seen.append([b.reason for b in backup_files(backups_dir(data_dir))])
+
+    import sps_tracker.storage.db as db
+    import sps_tracker.storage.migrate as migrate
+
+    monkeypatch.setattr(db, "SCHEMA_HEAD", "9999_later")
+    monkeypatch.setattr(db, "SCHEMA_REVISIONS", ("0001_baseline", "9999_later"))
+    monkeypatch.setattr(safety, "SCHEMA_HEAD", "9999_later")
+    monkeypatch.setattr(migrate, "upgrade_with_backup", fake_upgrade)
+    session = safety.WritingSession(data_dir)
+    session.open(defer_start_backup=True)
+    assert seen == [["start"]]
+    assert session.start_backup() is None
+    session.close()
+
+
 def test_a_failed_copy_is_discarded_and_pushes_nothing_out(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -111,3 +112,37 @@ def test_view_chart_screenshot_from_the_command_line(tmp_path: Path) -> None:
             if abs(c.red()) < 12 and abs(c.green() - 114) < 12 and abs(c.blue() - 178) < 12:
                 blue += 1
     assert blue > 20
+
+
+def test_a_start_on_the_chart_reads_the_history_only_when_its_tab_is_shown(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker = Tracker.open(data_dir)
+    anna = tracker.add_patient(display_name="Anna")
+    tracker.add_assessment(
+        anna.id, assessed_at=datetime(2026, 1, 5, 9, tzinfo=UTC), source="clinician", dsi=["legs"]
+    )
+    tracker.add(InfusionCourse, anna.id, first_day=date(2026, 1, 10), days=2)
+    bert = tracker.add_patient(display_name="Bert")
+    read: list[int] = []
+    history = tracker.history
+    monkeypatch.setattr(tracker, "history", lambda pid, *a: read.append(pid) or history(pid, *a))
+    w = MainWindow(tracker, data_dir=data_dir)
+    qtbot.addWidget(w)
+    w.show_view("chart")  # as `--view chart` does, before the window is shown
+    w.show()
+    qtbot.waitExposed(w)
+    assert read == [] and w.history.model.rowCount() == 0
+    drawn: list[int] = []
+    draw = w.chart_view.trend.set_data
+    monkeypatch.setattr(
+        w.chart_view.trend, "set_data", lambda *a, **k: drawn.append(1) or draw(*a, **k)
+    )
+    # Choosing another patient on the chart draws the chart once and still skips the history.
+    w.patient_list.setCurrentRow(1)
+    assert w.chart_view.patient_id == bert.id and drawn == [1] and read == []
+    w.patient_list.setCurrentRow(0)
+    bar = w.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
+    assert w.tabs.currentWidget() is w.history
+    assert read == [anna.id] and w.history.model.rowCount() == 2

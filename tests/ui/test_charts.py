@@ -232,9 +232,19 @@ def test_hover_on_a_course_describes_it(view: ChartView, qtbot: QtBot) -> None:
     assert "IVIg course" in text and "Privigen" in text and "140 g" in text and "2 g/kg" in text
 
 
-def test_cycle_chart_places_every_treated_score(
-    view: ChartView, tracker: Tracker, patient: Patient
+def _open_cycles_tab(view: ChartView, qtbot: QtBot) -> None:
+    bar = view.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert view.tabs.currentWidget() is view.cycles
+
+
+def test_cycle_chart_waits_for_its_tab_then_places_every_treated_score(
+    view: ChartView, tracker: Tracker, patient: Patient, qtbot: QtBot
 ) -> None:
+    # Behind the trend tab nothing is drawn yet; the caption is written at once.
+    assert view.cycles.cycle_items == {}
+    assert "typical interval between courses 28 days" in view.cycles.caption.text()
+    _open_cycles_tab(view, qtbot)
     treated = [
         a
         for a in tracker.records(Assessment, patient.id)
@@ -419,3 +429,49 @@ def test_the_baseline_window_can_be_chosen(view: ChartView, qtbot: QtBot) -> Non
     found = view.trend.overlays["baseline"].lines[0]
     assert (found.x1 - found.x0) == pytest.approx(7 * 86400, abs=3600)
     assert "7 days before" in view.baseline_days.text()
+
+
+def test_point_symbols_are_drawn_when_they_have_room(qtbot: QtBot, tracker: Tracker) -> None:
+    p = tracker.add_patient(display_name="Daily")
+    t0 = datetime(2023, 1, 1, 19, tzinfo=UTC)
+    tracker.bulk_add(
+        p,
+        [_assessment(t0 + timedelta(days=i), "patient", i % 4, i % 3) for i in range(1000)]
+        + [_assessment(t0 + timedelta(days=i, hours=-8), "clinician", 3, 2) for i in (5, 400)],
+    )
+    v = ChartView(tracker)
+    qtbot.addWidget(v)
+    v.resize(1300, 820)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_patient(p.id)
+    trend = v.trend
+    # 1,000 daily ratings across ~1,000 pixels: the line alone; the two examinations keep theirs.
+    for scale in ("dsi", "hss"):
+        assert not trend.symbol_items[(scale, "patient")].isVisible()
+        assert trend.symbol_items[(scale, "clinician")].isVisible()
+    qtbot.mouseClick(trend.range_buttons["3m"], Qt.MouseButton.LeftButton)
+    for scale in ("dsi", "hss"):
+        points = trend.symbol_items[(scale, "patient")]
+        assert points.isVisible()
+        x, y = trend.score_items[(scale, "patient")].getOriginalDataset()
+        assert list(points.data["x"]) == list(x) and list(points.data["y"]) == list(y)
+    qtbot.mouseClick(trend.range_buttons["all"], Qt.MouseButton.LeftButton)
+    assert not trend.symbol_items[("dsi", "patient")].isVisible()
+
+
+def test_clicking_a_source_in_the_legend_hides_its_scores_in_both_plots(
+    view: ChartView, qtbot: QtBot
+) -> None:
+    trend = view.trend
+    sample = next(s for s, label in trend.legend.items if label.text == "Self-rating")
+    centre = sample.mapToScene(sample.boundingRect().center())
+    at = trend.graphics.mapFromScene(centre)
+    qtbot.mouseClick(trend.graphics.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    for scale in ("dsi", "hss"):
+        assert not trend.score_items[(scale, "patient")].isVisible()
+        assert not trend.symbol_items[(scale, "patient")].isVisible()
+        assert trend.score_items[(scale, "clinician")].isVisible()
+    qtbot.mouseClick(trend.graphics.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert all(trend.score_items[(s, "patient")].isVisible() for s in ("dsi", "hss"))
+    assert trend.symbol_items[("dsi", "patient")].isVisible()

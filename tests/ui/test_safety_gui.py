@@ -330,3 +330,23 @@ def test_the_audit_trail_names_who_made_each_change(
     window.set_patient(window.tracker.get_patient(patient.id))
     window.tracker.update(Fall, fall.id, notes="my own note")
     assert window.tracker.audit_trail(fall.uuid)[-1].actor == "Audit Ann"
+
+
+def test_the_start_backup_follows_the_first_paint(qtbot: Any, tracker: Any, data_dir: Path) -> None:
+    from sps_tracker.paths import backups_dir
+    from sps_tracker.storage.rotation import backup_files
+    from sps_tracker.ui.application import open_main_window
+
+    tracker.add_patient(display_name="Early Bird")
+    tracker.close()
+    window = open_main_window(data_dir=data_dir, mode="clinic", view=None, interactive=False)
+    assert window is not None
+    qtbot.addWidget(window)
+    assert [b.reason for b in backup_files(backups_dir(data_dir))] == []
+    qtbot.waitUntil(
+        lambda: [b.reason for b in backup_files(backups_dir(data_dir))] == ["start"],
+        timeout=5000,
+    )
+    assert "Last backup" in window.backup_label.text()
+    window.close()
+    assert sorted(b.reason for b in backup_files(backups_dir(data_dir))) == ["exit", "start"]

@@ -389,3 +389,139 @@ def test_summary_can_count_one_source_only() -> None:
 def test_score_series_columns_must_line_up() -> None:
     with pytest.raises(ValueError, match="one value per assessment"):
         ScoreSeries((1,), (), (), {}, {})
+
+
+# -- many moments at once (the charts' fast path) ------------------------------------
+
+ZONES = [UTC, BERLIN, NEW_YORK, ZoneInfo("Australia/Lord_Howe"), ZoneInfo("Asia/Kolkata")]
+# Instants from 2019 to 2027 at any second, so every daylight-saving change is crossed.
+instants = st.integers(min_value=1_546_300_800, max_value=1_830_297_600).map(
+    lambda s: datetime.fromtimestamp(s, UTC)
+)
+
+
+@given(st.lists(instants | st.dates(date(2019, 1, 1), date(2027, 12, 31)), max_size=40))
+def test_placing_many_moments_matches_placing_each(moments: list[datetime | date]) -> None:
+    for tz in ZONES:
+        placed = a.place(moments, tz)
+        assert [date.fromordinal(int(d)) for d in placed.days] == [
+            a.local_day(m, tz) for m in moments
+        ]
+        assert placed.fractions.tolist() == [a.day_fraction(m, tz) for m in moments]
+        assert placed.instants.tolist() == [a.as_instant(m).timestamp() for m in moments]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe"])
+def test_placing_on_this_computers_zone_follows_its_daylight_saving(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        # Every half hour for a year, across both changes of the clock.
+        moments = [
+            datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=30 * i) for i in range(17_520)
+        ]
+        placed = a.place(moments, None)
+        assert [date.fromordinal(int(d)) for d in placed.days] == [
+            a.local_day(m, None) for m in moments
+        ]
+        assert placed.fractions.tolist() == [a.day_fraction(m, None) for m in moments]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_naive_times_are_refused_when_placing_many() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        a.place([datetime(2026, 1, 1, 9)], None)
+
+
+def _old_mean(scores: list[Score], window: DayWindow, tz: ZoneInfo) -> tuple[float, int] | None:
+    inside = [s.total for s in scores if window.contains(a.local_day(s.at, tz))]
+    return (sum(inside) / len(inside), len(inside)) if inside else None
+
+
+def _old_cycles(scores: list[Score], starts: list[date], tz: ZoneInfo) -> list[tuple]:
+    starts = sorted(set(starts))
+    placed: list[list[tuple[float, float]]] = [[] for _ in starts]
+    for s in scores:
+        day = a.local_day(s.at, tz)
+        owners = [i for i, start in enumerate(starts) if start <= day]
+        if owners:
+            placed[owners[-1]].append((a.days_since(s.at, starts[owners[-1]], tz), s.total))
+    return [sorted(p) for p in placed]
+
+
+scored = st.lists(
+    st.builds(
+        Score,
+        instants,
+        st.integers(min_value=0, max_value=7),
+        st.sampled_from(["patient", "clinician"]),
+    ),
+    max_size=60,
+)
+course_starts = st.lists(st.dates(date(2019, 1, 1), date(2027, 12, 31)), max_size=6)
+
+
+@given(scored, course_starts, st.sampled_from(ZONES))
+def test_column_analyses_equal_the_one_score_at_a_time_rules(
+    scores: list[Score], starts: list[date], tz: ZoneInfo
+) -> None:
+    window = a.default_baseline_window(starts) or DayWindow(date(2020, 1, 1), date(2024, 1, 1))
+    found = a.mean_in_window(scores, window, tz=tz)
+    expected = _old_mean(scores, window, tz)
+    assert (found is None) == (expected is None)
+    if found is not None and expected is not None:
+        assert found == (pytest.approx(expected[0]), expected[1])
+    cycles = a.align_to_cycles(scores, starts, tz=tz)
+    assert [list(zip(c.days, c.totals, strict=True)) for c in cycles] == [
+        [(pytest.approx(d), t) for d, t in c] for c in _old_cycles(scores, starts, tz)
+    ]
+    newest = max(scores, key=lambda s: s.at, default=None)
+    assert a.latest(a.ScoreColumn.of(scores, tz)) == a.latest(scores) == newest
+    if starts:
+        first = min(starts)
+        treated = [s for s in scores if a.local_day(s.at, tz) >= first]
+        judged = a.response(scores, a.Baseline(window, 4, 1), starts, tz=tz)
+        assert judged.score == max(treated, key=lambda s: s.at, default=None)
+
+
+@given(scored, course_starts, st.sampled_from(ZONES), st.sampled_from([None, {"clinician"}]))
+def test_a_placed_series_gives_the_same_summary_as_its_scores(
+    scores: list[Score], starts: list[date], tz: ZoneInfo, sources: set[str] | None
+) -> None:
+    scores = sorted(scores, key=lambda s: s.at)
+    ser = ScoreSeries(
+        tuple(range(1, len(scores) + 1)),
+        tuple(s.at for s in scores),  # type: ignore[misc]
+        tuple(s.source for s in scores),
+        {
+            "dsi": tuple(int(s.total) % 7 for s in scores),
+            "hss": tuple(int(s.total) for s in scores),
+        },
+        {"dsi": tuple(() for _ in scores), "hss": tuple(() for _ in scores)},
+    )
+    placed = ser.placed(tz)
+    for key in ("dsi", "hss"):
+        listed = ser.scores(key, sources)
+        column = placed.column(key, sources)
+        window = a.default_baseline_window(starts)
+        assert a.baseline(column, window, tz=tz) == a.baseline(listed, window, tz=tz)
+        assert a.latest(column) == a.latest(listed)
+        assert a.trial_comparison(column, starts, tz=tz) == a.trial_comparison(
+            listed, starts, tz=tz
+        )
+    summary = a.summarize(ser, starts, [], today=date(2026, 1, 1), tz=tz, sources=sources)
+    assert summary == a.summarize(
+        ser, starts, [], today=date(2026, 1, 1), tz=tz, sources=sources, placed=placed
+    )
+
+
+def test_a_column_placed_on_another_zone_is_refused() -> None:
+    column = a.ScoreColumn.of(daily(date(2026, 1, 1), [3]), BERLIN)
+    with pytest.raises(ValueError, match="another time zone"):
+        a.mean_in_window(column, DayWindow(date(2026, 1, 1), date(2026, 1, 2)), tz=UTC)

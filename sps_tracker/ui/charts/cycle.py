@@ -6,6 +6,7 @@ from collections.abc import Collection
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from sps_tracker.domain import analysis
@@ -18,7 +19,11 @@ DENSE_POINTS_PER_CYCLE = 10
 
 
 class CycleChart(QWidget):
-    """Each cycle a faint line, the median across cycles bold, the typical interval marked."""
+    """Each cycle a faint line, the median across cycles bold, the typical interval marked.
+
+    The caption is written at once; the plots are built and drawn when the chart is
+    first on screen (it sits on a tab behind the trend chart).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,16 +35,31 @@ class CycleChart(QWidget):
         self.median_items: dict[str, pg.PlotDataItem] = {}
         self.interval_lines: dict[str, pg.InfiniteLine] = {}
         self.typical_interval: float | None = None
+        self.plots: dict[str, pg.PlotItem] = {}
+        self._graphics: pg.GraphicsLayoutWidget | None = None
+        self._pending: tuple[ChartData, Collection[str] | None, analysis.PlacedSeries] | None = None
 
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.caption.setAccessibleName(self.tr("Infusion-cycle summary"))
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setAccessibleName(self.tr("Scores by days since the latest course"))
-        self.graphics.setBackground(self.colours.background)
-        self.plots: dict[str, pg.PlotItem] = {}
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.addWidget(self.caption)
+
+    @property
+    def graphics(self) -> pg.GraphicsLayoutWidget:
+        """The plots, built on first use."""
+        if self._graphics is None:
+            self._graphics = self._build()
+            self.column.addWidget(self._graphics, 1)
+        return self._graphics
+
+    def _build(self) -> pg.GraphicsLayoutWidget:
+        graphics = pg.GraphicsLayoutWidget()
+        graphics.setAccessibleName(self.tr("Scores by days since the latest course"))
+        graphics.setBackground(self.colours.background)
         for row, s in enumerate(SCALES):
-            plot = self.graphics.addPlot(row=row, col=0)
+            plot = graphics.addPlot(row=row, col=0)
             plot.setLabel("left", f"{s.abbreviation} (0–{s.maximum})")
             plot.getAxis("left").setTicks([[(i, str(i)) for i in range(s.maximum + 1)]])
             plot.setYRange(-0.3, s.maximum + 0.3, padding=0)
@@ -53,18 +73,42 @@ class CycleChart(QWidget):
             plot.getAxis("left").setWidth(60)
             if row:
                 plot.setXLink(self.plots[SCALES[0].key])
+            # The x-range is set once per patient in _draw.
+            plot.disableAutoRange()
             self.plots[s.key] = plot
         last = self.plots[SCALES[-1].key]
         last.setLabel("bottom", self.tr("Days since the start of the latest course"))
         self.legend = pg.LegendItem(colCount=3, labelTextColor=self.colours.foreground)
-        self.graphics.addItem(self.legend, row=len(SCALES), col=0)
+        graphics.addItem(self.legend, row=len(SCALES), col=0)
+        return graphics
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.graphics, 1)
+    def set_data(
+        self,
+        data: ChartData,
+        *,
+        sources: Collection[str] | None = None,
+        placed: analysis.PlacedSeries | None = None,
+    ) -> None:
+        """The caption now; the plots now if on screen, else when next shown."""
+        starts = analysis.course_days(data.course_starts)
+        self.typical_interval = analysis.typical_interval_days(starts)
+        self.caption.setText(self.caption_text(len(starts)))
+        if self._graphics is not None:
+            self._graphics.setAccessibleDescription(self.caption.text())
+        self._pending = (data, sources, placed if placed is not None else data.scores.placed(None))
+        if self.isVisible():
+            self._draw()
 
-    def set_data(self, data: ChartData, *, sources: Collection[str] | None = None) -> None:
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._pending is not None:
+            self._draw()
+
+    def _draw(self) -> None:
+        assert self._pending is not None
+        data, sources, placed = self._pending
+        self._pending = None
+        graphics = self.graphics
         for plot in self.plots.values():
             plot.clear()
         self.legend.clear()
@@ -72,10 +116,9 @@ class CycleChart(QWidget):
         self.median_items.clear()
         self.interval_lines.clear()
         starts = analysis.course_days(data.course_starts)
-        self.typical_interval = analysis.typical_interval_days(starts)
         longest = 0.0
         for s in SCALES:
-            cycles = analysis.align_to_cycles(data.scores.scores(s.key, sources), starts, tz=None)
+            cycles = analysis.align_to_cycles(placed.column(s.key, sources), starts, tz=None)
             self.cycles[s.key] = cycles
             rated = [c for c in cycles if c.days]
             per_cycle = np.median([len(c.days) for c in rated]) if rated else 0
@@ -140,8 +183,7 @@ class CycleChart(QWidget):
             14,
         )
         self.plots[SCALES[0].key].setXRange(0, right, padding=0.02)
-        self.caption.setText(self.caption_text(len(starts)))
-        self.graphics.setAccessibleDescription(self.caption.text())
+        graphics.setAccessibleDescription(self.caption.text())
 
     def caption_text(self, n_courses: int) -> str:
         if n_courses == 0:

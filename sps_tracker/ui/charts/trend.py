@@ -32,6 +32,8 @@ from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, chart_colours
 
 RANGES = {"3m": 91, "1y": 365, "all": None}
 HOVER_PIXELS = 8
+# A point's symbol is drawn when the points in view leave it this many pixels of width.
+SYMBOL_ROOM_PIXELS = 2
 
 
 def _date_text(day: date) -> str:
@@ -49,6 +51,11 @@ class TrendChart(QWidget):
         self.overlays: dict[str, Overlay] = {}
         self.overlay_checks: dict[str, QCheckBox] = {}
         self.score_items: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self.symbol_items: dict[tuple[str, str], pg.ScatterPlotItem] = {}
+        self.symbol_data: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.source_samples: dict[pg.GraphicsObject, str] = {}
+        self.hidden_sources: set[str] = set()
+        self._filling = False
         self.course_items: dict[str, pg.BarGraphItem] = {}
         self.hover_text = ""
         self.comparison: dict[str, analysis.TrialComparison | None] = {}
@@ -94,10 +101,17 @@ class TrendChart(QWidget):
             plot.getAxis("left").setWidth(60)
             if plot is not self.plots[SCALES[0].key]:
                 plot.setXLink(self.plots[SCALES[0].key])
+            # Ranges are set once per patient (show_range): adding items must not refit them.
+            plot.disableAutoRange()
+        for key, plot in self.plots.items():
+            update = lambda *_, k=key: self._update_symbols(k)  # noqa: E731
+            plot.vb.sigXRangeChanged.connect(update)
+            plot.vb.sigResized.connect(update)
         self.legend = pg.LegendItem(
             colCount=2, labelTextColor=self.colours.foreground, labelTextSize="9pt"
         )
         self.graphics.addItem(self.legend, row=len(SCALES) + 2, col=0)
+        self.legend.sigSampleClicked.connect(self._sample_clicked)
         self.graphics.scene().sigMouseMoved.connect(self._mouse_moved)
 
         self.range_buttons: dict[str, QPushButton] = {}
@@ -138,30 +152,44 @@ class TrendChart(QWidget):
         *,
         sources: Collection[str] | None = None,
         baseline_window: analysis.DayWindow | None = None,
+        placed: analysis.PlacedSeries | None = None,
     ) -> None:
-        """Draw one patient's record; ``sources`` limits the baseline and trial comparison."""
+        """Draw one patient's record; ``sources`` limits the baseline and trial comparison.
+
+        ``placed`` is ``data.scores.placed(None)`` when the caller has worked it out already.
+        """
         self.data = data
         for plot in (*self.plots.values(), self.falls_plot):
             plot.clear()
         self.legend.clear()
         self.legend_entries = []
         self.score_items.clear()
+        self.symbol_items.clear()
+        self.symbol_data.clear()
+        self.source_samples.clear()
+        self.hidden_sources.clear()
         self.course_items.clear()
         self.overlays.clear()
         scores = data.scores
-        self.times = np.array([t.timestamp() for t in scores.at], dtype=float)
+        if placed is None:
+            placed = scores.placed(None)
+        self.times = placed.calendar.instants
         self.sources = np.array(scores.sources, dtype=object)
         self.totals = {k: np.array(v, dtype=float) for k, v in scores.totals.items()}
         starts = analysis.course_days(data.course_starts)
         extent = self._extent(data)
+        # The time range first, while the plots are empty: items added later move nothing.
+        self.extent = extent
+        for plot in (*self.plots.values(), self.falls_plot):
+            plot.setLimits(xMin=extent[0] - 60 * DAY_SECONDS, xMax=extent[1] + 60 * DAY_SECONDS)
+        self.show_range("all")
         self._draw_courses(data)
         self._draw_scores()
         self._draw_falls(data, extent)
         self._draw_medication(data)
         window = baseline_window or analysis.default_baseline_window(starts)
-        baselines = {
-            s.key: analysis.baseline(scores.scores(s.key, sources), window, tz=None) for s in SCALES
-        }
+        columns = {s.key: placed.column(s.key, sources) for s in SCALES}
+        baselines = {s.key: analysis.baseline(columns[s.key], window, tz=None) for s in SCALES}
         window_text = (
             self.tr("%1 to %2")
             .replace("%1", _date_text(window.first_day))
@@ -181,13 +209,17 @@ class TrendChart(QWidget):
                     baselines=baselines,
                 )
             )
-        overlays.append(self._trial_overlay(scores, starts, sources))
-        for overlay in overlays:
-            self._add_overlay(overlay)
-        self.extent = extent
-        for plot in (*self.plots.values(), self.falls_plot):
-            plot.setLimits(xMin=extent[0] - 60 * DAY_SECONDS, xMax=extent[1] + 60 * DAY_SECONDS)
-        self.show_range("all")
+        overlays.append(self._trial_overlay(columns, starts))
+        # The legend is filled once below, not once per overlay.
+        self._filling = True
+        try:
+            for overlay in overlays:
+                self._add_overlay(overlay)
+        finally:
+            self._filling = False
+        self._fill_legend()
+        for key in self.plots:
+            self._update_symbols(key)
 
     def _extent(self, data: ChartData) -> tuple[float, float]:
         xs = list(self.times[:1]) + list(self.times[-1:])
@@ -223,16 +255,67 @@ class TrendChart(QWidget):
             if not mask.any():
                 continue
             name, style = self._source_style(source)
+            line_style = {"pen": style["pen"]}
+            symbol_style = {
+                "symbol": style["symbol"],
+                "size": style["symbolSize"],
+                "brush": style["symbolBrush"],
+                "pen": style["symbolPen"],
+            }
+            z = 10 if source == "clinician" else 5
             for key, plot in self.plots.items():
-                item = pg.PlotDataItem(self.times[mask], self.totals[key][mask], **style)
-                item.setZValue(10 if source == "clinician" else 5)
+                xs, ys = self.times[mask], self.totals[key][mask]
+                item = pg.PlotDataItem(xs, ys, **line_style)
+                item.setZValue(z)
                 plot.addItem(item)
                 # Ten years of daily ratings: draw only what is in view, thinned to the pixels
                 # (set after addItem: before it, pyqtgraph looks for the view box in vain).
                 item.setDownsampling(auto=True, method="peak")
                 item.setClipToView(True)
                 self.score_items[(key, source)] = item
-            self.legend_entries.append((self.score_items[(SCALES[0].key, source)], name))
+                # Symbols in one scatter, filled once when first roomy (see _update_symbols).
+                points = pg.ScatterPlotItem(pxMode=True, **symbol_style)
+                points.setZValue(z)
+                points.setVisible(False)
+                plot.addItem(points)
+                self.symbol_items[(key, source)] = points
+                self.symbol_data[(key, source)] = (xs, ys)
+            # The legend samples line and symbol from one item that is never plotted;
+            # clicking it shows or hides this source's scores in every plot.
+            sample = pg.PlotDataItem(**style)
+            self.source_samples[sample] = source
+            self.legend_entries.append((sample, name))
+
+    def _update_symbols(self, key: str) -> None:
+        """Point symbols where each has room; denser spans show the line alone."""
+        plot = self.plots[key]
+        low, high = plot.vb.viewRange()[0]
+        width = plot.vb.width()
+        for source in vocab.keys(vocab.ASSESSMENT_SOURCES):
+            points = self.symbol_items.get((key, source))
+            if points is None:
+                continue
+            xs, ys = self.symbol_data[(key, source)]
+            shown = int(np.searchsorted(xs, high, "right") - np.searchsorted(xs, low, "left"))
+            roomy = width > 0 and shown * SYMBOL_ROOM_PIXELS <= width
+            if roomy and len(points.data) != len(xs):
+                points.setData(xs, ys)
+            points.setVisible(roomy and source not in self.hidden_sources)
+
+    def _sample_clicked(self, sample: pg.GraphicsObject) -> None:
+        source = self.source_samples.get(sample)
+        if source is None:
+            return
+        shown = sample.isVisible()
+        if shown:
+            self.hidden_sources.discard(source)
+        else:
+            self.hidden_sources.add(source)
+        for key in self.plots:
+            item = self.score_items.get((key, source))
+            if item is not None:
+                item.setVisible(shown)
+            self._update_symbols(key)
 
     def _draw_courses(self, data: ChartData) -> None:
         if not data.courses:
@@ -317,10 +400,7 @@ class TrendChart(QWidget):
                 self.legend_entries.append((marks, self.tr("Medication change")))
 
     def _trial_overlay(
-        self,
-        scores: analysis.ScoreSeries,
-        starts: list[date],
-        sources: Collection[str] | None,
+        self, columns: dict[str, analysis.ScoreColumn], starts: list[date]
     ) -> Overlay:
         overlay = Overlay(
             "trial",
@@ -330,8 +410,7 @@ class TrendChart(QWidget):
             ),
         )
         self.comparison = {
-            s.key: analysis.trial_comparison(scores.scores(s.key, sources), starts, tz=None)
-            for s in SCALES
+            s.key: analysis.trial_comparison(columns[s.key], starts, tz=None) for s in SCALES
         }
         for s in SCALES:
             found = self.comparison[s.key]
@@ -410,7 +489,8 @@ class TrendChart(QWidget):
         if overlay is None:
             return
         overlay.set_visible(visible)
-        self._fill_legend()
+        if not self._filling:
+            self._fill_legend()
         if key == "trial":
             self.comparison_label.setVisible(visible)
             self.comparison_label.setMaximumHeight(10_000 if visible else 0)

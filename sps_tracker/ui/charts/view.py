@@ -7,10 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pyqtgraph as pg
-import pyqtgraph.exporters
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QShowEvent
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -157,8 +155,12 @@ class ChartView(QWidget):
         window = analysis.default_baseline_window(
             self.data.course_starts, days=self.baseline_days.value()
         )
-        self.trend.set_data(self.data, self.reference_sets, sources=sources, baseline_window=window)
-        self.cycles.set_data(self.data, sources=sources)
+        # Every chart counts days on this computer's calendar: work the days out once.
+        placed = self.data.scores.placed(None)
+        self.trend.set_data(
+            self.data, self.reference_sets, sources=sources, baseline_window=window, placed=placed
+        )
+        self.cycles.set_data(self.data, sources=sources, placed=placed)
         self.summary.set_summary(
             analysis.summarize(
                 self.data.scores,
@@ -168,6 +170,7 @@ class ChartView(QWidget):
                 tz=None,
                 baseline_window=window,
                 sources=sources,
+                placed=placed,
             )
         )
         self.stack.setCurrentIndex(1)
@@ -180,6 +183,9 @@ class ChartView(QWidget):
 
     def export_image(self, path: Path) -> Path:
         """The chart on show as PNG or SVG, chosen by the file name's ending."""
+        # Loaded on the first export, not at start-up.
+        import pyqtgraph.exporters
+
         path = Path(path)
         scene_item = self.current_graphics().scene()
         suffix = path.suffix.lower()
@@ -213,6 +219,8 @@ class ChartView(QWidget):
         return path
 
     def _export_svg_with_qt(self, path: Path) -> None:
+        from PySide6.QtSvg import QSvgGenerator
+
         scene = self.current_graphics().scene()
         area = scene.sceneRect()
         generator = QSvgGenerator()
