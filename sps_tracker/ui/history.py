@@ -126,7 +126,6 @@ class HistoryModel(QAbstractTableModel):
         if not index.isValid():
             return None
         entry = self.entries[index.row()]
-        r = entry.record
         column = index.column()
         if role == SORT_ROLE:
             if column == 0:
@@ -134,6 +133,8 @@ class HistoryModel(QAbstractTableModel):
             return str(self.data(index) or "").lower()
         if role != Qt.ItemDataRole.DisplayRole:
             return None
+        # Built on first use: only the rows on screen need a full record.
+        r = entry.record
         if column == 0:
             if isinstance(r, Assessment | Fall):
                 return entry.when.astimezone().strftime("%Y-%m-%d  %H:%M")
@@ -262,7 +263,7 @@ class HistoryView(QWidget):
 
     def select(self, kind: type[PatientRecord], record_id: int) -> bool:
         for row, entry in enumerate(self.model.entries):
-            if isinstance(entry.record, kind) and entry.record.id == record_id:
+            if entry.record_id == record_id and issubclass(entry.record_type, kind):
                 index = self.proxy.mapFromSource(self.model.index(row, 0))
                 if index.isValid():
                     self.table.selectRow(index.row())
@@ -273,7 +274,7 @@ class HistoryView(QWidget):
     def row_of(self, kind: type[PatientRecord], record_id: int) -> int:
         """The visible row of a record, or -1."""
         for row, entry in enumerate(self.model.entries):
-            if isinstance(entry.record, kind) and entry.record.id == record_id:
+            if entry.record_id == record_id and issubclass(entry.record_type, kind):
                 return self.proxy.mapFromSource(self.model.index(row, 0)).row()
         return -1
 
