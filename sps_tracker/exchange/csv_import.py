@@ -9,21 +9,22 @@ whose UUID is already known is either unchanged (skipped) or a conflict
 
 from __future__ import annotations
 
-import functools
+import json
 import logging
+import operator
 import uuid as uuid_module
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, Connection, Dialect, func, insert, select
 
 from sps_tracker.domain import validation
 from sps_tracker.domain.errors import ValidationError
 from sps_tracker.domain.scales import SCALES
-from sps_tracker.exchange.cells import CellError, ReadingOptions, parse_cell
+from sps_tracker.exchange.cells import CellError, CellParser, ReadingOptions, column_parser
 from sps_tracker.exchange.csv_read import (
     PREVIEW_ROWS,
     CsvTable,
@@ -36,13 +37,16 @@ from sps_tracker.exchange.formats import (
     RECORD_FORMATS,
     SUMMARY_SIGNATURE,
     Cell,
+    Column,
     FileFormat,
 )
 from sps_tracker.storage.db import Database
-from sps_tracker.storage.models import AuditEntry, Patient
+from sps_tracker.storage.models import AuditEntry, Base, Patient
+from sps_tracker.storage.types import UTCDateTime, YesNo
 
 log = logging.getLogger(__name__)
 
+_STAMP_COLUMNS = ("created_at", "updated_at")
 _UNCOMPARED = frozenset({"uuid", "created_at", "updated_at"})
 _LABELS = {f.kind: f.model.label.lower() for f in RECORD_FORMATS}
 
@@ -140,7 +144,8 @@ class _Incoming:
     row: int
     uuid: str
     owner: str | None  # the patient's uuid (a patient's own uuid for patients)
-    values: dict[str, Any]
+    values: dict[str, Any]  # the stored fields, as written
+    totals: dict[str, Any] | None  # scale totals as typed in the file: checked, never stored
     given: frozenset[str]  # columns present in the file
 
 
@@ -295,57 +300,65 @@ class _Planner:
     def read_rows(self, table: CsvTable, file_format: FileFormat, report: FileReport) -> None:
         reading = ReadingOptions(self.options.date_format, decimal_comma=table.delimiter == ";")
         columns = [file_format.column(name) for name in table.header]
+        parsers: list[CellParser] = []
+        for column in columns:
+            assert column is not None
+            parsers.append(column_parser(column, reading))
         given = frozenset(table.header)
-        defaults = _defaults(file_format)
+        # What a left-out column means; columns in the file overwrite nothing else.
+        absent = {k: v for k, v in _defaults(file_format).items() if k not in given}
+        owner_column = next((c.name for c in columns if c and c.cell is Cell.PATIENT), None)
+        total_columns = [c.name for c in columns if c and c.cell is Cell.TOTAL]
+        stamps = [name for name in _STAMP_COLUMNS if name in given]
+        unstamped = [name for name in _STAMP_COLUMNS if name not in given]
+        header = table.header
+        is_patients = file_format is PATIENTS
+        target = None if self.target is None else self.target.uuid
+        by_uuid = self.by_uuid
+        incoming = self.incoming
+        now = self.now
         missing_uuid = 0
-        width = len(table.header)
+        width = len(header)
         for number, cells in table.rows:
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
-                self.problem(
-                    table.name,
-                    number,
-                    None,
-                    f"has {len(cells)} cells but the header names {width} columns; "
-                    "a cell containing the separator must be in double quotes",
-                )
-                continue
-            cells = cells[:width] + [""] * (width - len(cells))
-            values: dict[str, Any] = dict(defaults)
-            owner: str | None = None
-            bad = False
-            for column, text in zip(columns, cells, strict=True):
-                assert column is not None
-                try:
-                    value = parse_cell(column, text, reading)
-                except CellError as error:
-                    self.problem(table.name, number, column.name, str(error))
-                    bad = True
+            if len(cells) != width:
+                if len(cells) > width and any(c.strip() for c in cells[width:]):
+                    self.problem(
+                        table.name,
+                        number,
+                        None,
+                        f"has {len(cells)} cells but the header names {width} columns; "
+                        "a cell containing the separator must be in double quotes",
+                    )
                     continue
-                if column.cell is Cell.PATIENT:
-                    owner = value if isinstance(value, str) else None
-                elif column.cell is Cell.TOTAL:
-                    values[column.name] = value
-                else:
-                    values[column.name] = value
-            if bad:
+                cells = cells[:width] + [""] * (width - len(cells))
+            try:
+                parsed = [p(t) for p, t in zip(parsers, cells, strict=True)]
+                values = dict(zip(header, parsed, strict=True))
+            except CellError:
+                self.cell_problems(table.name, number, columns, parsers, cells)
                 continue
-            for stamp in ("created_at", "updated_at"):
-                if values.get(stamp) is None:
-                    values[stamp] = self.now  # a hand-written row is written now
-            record_uuid = values.get("uuid")
+            owner: Any = values.pop(owner_column) if owner_column else None
+            totals = {c: values.pop(c) for c in total_columns} if total_columns else None
+            if absent:
+                values.update(absent)
+            for stamp in stamps:
+                if values[stamp] is None:
+                    values[stamp] = now  # a hand-written row is written now
+            for stamp in unstamped:
+                values[stamp] = now
+            record_uuid = cast(str | None, values.get("uuid"))
             if record_uuid is None:
                 missing_uuid += 1
                 record_uuid = str(uuid_module.uuid4())
                 values["uuid"] = record_uuid
-            if file_format is PATIENTS:
+            if is_patients:
                 owner = record_uuid
-            elif self.target is not None:
-                owner = self.target.uuid
+            elif target is not None:
+                owner = target
             elif owner is None:
                 self.problem(table.name, number, "patient_uuid", "is empty; whose record is it?")
                 continue
-            incoming = _Incoming(file_format, report, number, record_uuid, owner, values, given)
-            earlier = self.by_uuid.get(record_uuid)
+            earlier = by_uuid.get(record_uuid)
             if earlier is not None:
                 where = "" if earlier.file is report else f" of {earlier.file.file}"
                 self.problem(
@@ -356,13 +369,30 @@ class _Planner:
                     "every record needs its own",
                 )
                 continue
-            self.by_uuid[record_uuid] = incoming
-            self.incoming.append(incoming)
+            item = _Incoming(file_format, report, number, record_uuid, owner, values, totals, given)
+            by_uuid[record_uuid] = item
+            incoming.append(item)
         if missing_uuid:
             self.result.warnings.append(
                 f"{table.name}: {missing_uuid} row(s) have no uuid and get a new one; "
                 "importing the same file again would add them again"
             )
+
+    def cell_problems(
+        self,
+        file: str,
+        number: int,
+        columns: list[Column | None],
+        parsers: list[CellParser],
+        cells: list[str],
+    ) -> None:
+        """Every unreadable cell of a row, one problem each (the slow path of a bad row)."""
+        for column, parse, text in zip(columns, parsers, cells, strict=True):
+            assert column is not None
+            try:
+                parse(text)
+            except CellError as error:
+                self.problem(file, number, column.name, str(error))
 
     def check_owners(self) -> None:
         in_files = {i.uuid for i in self.incoming if i.file_format is PATIENTS}
@@ -398,19 +428,26 @@ class _Planner:
         return known.birth_date if known else None
 
     def validate(self) -> None:
+        scales = [(s, s.columns) for s in SCALES]
+        born: dict[str | None, date | None] = {}
+        now = self.now
         for item in self.incoming:
-            values = {k: v for k, v in item.values.items() if k not in _totals()}
+            values = item.values
+            if item.owner not in born:
+                born[item.owner] = self.birth_date(item.owner)
             try:
-                _VALIDATORS[item.file_format.kind](values, self.birth_date(item.owner), self.now)
+                _VALIDATORS[item.file_format.kind](values, born[item.owner], now)
             except ValidationError as error:
                 for found in error.problems:
                     column = found.field if item.file_format.column(found.field) else None
                     self.problem(item.file.file, item.row, column, found.message)
-            for s in SCALES:
-                typed = item.values.get(s.total_column)
-                if typed is None or s.total_column not in item.given:
+            if item.totals is None:
+                continue
+            for s, item_columns in scales:
+                typed = item.totals.get(s.total_column)
+                if typed is None:
                     continue
-                answers = {k: bool(item.values.get(s.column(k))) for k in s.keys}
+                marked = sum(1 for c in item_columns if values.get(c))
                 if not s.minimum <= typed <= s.maximum:
                     self.problem(
                         item.file.file,
@@ -418,23 +455,28 @@ class _Planner:
                         s.total_column,
                         f"{s.abbreviation} total {typed} is outside {s.minimum} to {s.maximum}",
                     )
-                elif typed != s.total(answers):
+                elif typed != marked:
                     self.problem(
                         item.file.file,
                         item.row,
                         s.total_column,
                         f"{s.abbreviation} total {typed} does not match the "
-                        f"{s.total(answers)} {s.item_noun}(s) marked 1",
+                        f"{marked} {s.item_noun}(s) marked 1",
                     )
 
     def compare_with_database(self) -> None:
         """Sort every incoming record into new, unchanged or conflicting."""
         existing: dict[str, tuple[FileFormat, dict[str, Any]]] = {}
-        wanted = list(self.by_uuid)
+        incoming = json.dumps(list(self.by_uuid))
         with self.database.read_session() as session:
             for file_format in RECORD_FORMATS:
                 table = file_format.model.__table__
                 patients = Patient.__table__
+                # One indexed probe per table finds the few known UUIDs among many new ones.
+                probe = func.json_each(incoming).table_valued("value")
+                wanted = list(
+                    session.scalars(select(table.c.uuid).where(table.c.uuid.in_(select(probe))))
+                )
                 for start in range(0, len(wanted), 500):
                     chunk = wanted[start : start + 500]
                     if file_format is PATIENTS:
@@ -471,11 +513,6 @@ class _Planner:
             else:
                 item.file.unchanged += 1
         self.existing = set(existing)
-
-
-@functools.cache  # asked once per column of every row
-def _totals() -> frozenset[str]:
-    return frozenset(s.total_column for s in SCALES)
 
 
 def _defaults(file_format: FileFormat) -> dict[str, Any]:
@@ -554,9 +591,12 @@ def import_csv(
 
 def _write(database: Database, new: list[_Incoming], actor: str) -> None:
     """Everything in one transaction: bulk inserts, then one audit row per record."""
-    from sps_tracker.services import audit_json
-
-    totals = _totals()
+    now = datetime.now(UTC)
+    # The audit keeps each record's values as imported (before patient_id is added).
+    audit_rows = [
+        (now, actor, "import", i.file_format.kind, i.uuid, i.owner, None, _audit_json(i.values))
+        for i in new
+    ]
     with database.session() as session:
         connection = session.connection()
         patients = [i for i in new if i.file_format is PATIENTS]
@@ -572,32 +612,81 @@ def _write(database: Database, new: list[_Incoming], actor: str) -> None:
             ):
                 ids[patient_uuid] = patient_id
         for file_format in RECORD_FORMATS[1:]:
-            rows = [
-                {
-                    **{k: v for k, v in i.values.items() if k not in totals},
-                    "patient_id": ids[i.owner or ""],
-                }
-                for i in new
-                if i.file_format is file_format
-            ]
-            if rows:
-                connection.execute(insert(file_format.model), rows)
-        now = datetime.now(UTC)
-        connection.execute(
-            insert(AuditEntry),
-            [
-                {
-                    "at": now,
-                    "actor": actor,
-                    "action": "import",
-                    "record_kind": i.file_format.kind,
-                    "record_uuid": i.uuid,
-                    "patient_uuid": i.owner,
-                    "old_values": None,
-                    "new_values": audit_json(
-                        {k: v for k, v in i.values.items() if k not in totals}
-                    ),
-                }
-                for i in new
-            ],
-        )
+            items = [i for i in new if i.file_format is file_format]
+            if not items:
+                continue
+            for i in items:
+                i.values["patient_id"] = ids[i.owner or ""]
+            table = file_format.model.__table__
+            names = [c.name for c in table.columns if c.name in items[0].values]
+            getter = operator.itemgetter(*names)
+            _insert_many(connection, file_format.model, names, [getter(i.values) for i in items])
+        _insert_many(connection, AuditEntry, list(_AUDIT_COLUMNS), audit_rows)
+
+
+_AUDIT_COLUMNS = (
+    "at",
+    "actor",
+    "action",
+    "record_kind",
+    "record_uuid",
+    "patient_uuid",
+    "old_values",
+    "new_values",
+)
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+# services.audit_json in one C call per record: the same text, dates in ISO form.
+_audit_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_iso).encode
+
+
+def stored_instant(moment: datetime) -> str:
+    """The text UTCDateTime stores on SQLite for an aware instant (UTC, microseconds)."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _binder(column: ColumnElement[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """What the column's type does to a value before SQLite gets it; None: nothing."""
+    if isinstance(column.type, UTCDateTime):
+        return stored_instant  # the type's two Python steps in one C-backed call
+    if isinstance(column.type, YesNo):
+        return None  # answers are bools by now, which SQLite stores as the type's 0/1
+    processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
+        dialect
+    )
+    return processor
+
+
+def _insert_many(
+    connection: Connection, model: type[Base], names: list[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Core's INSERT of ``names`` (in the table's order) for every row in one executemany."""
+    dialect = connection.dialect
+    table = model.__table__
+    compiled = insert(model).compile(dialect=dialect, column_keys=names)
+    if list(compiled.positiontup or ()) != names:
+        raise AssertionError(f"{model.__name__}: columns out of order: {compiled.positiontup}")
+    converters = [
+        (k, binder)
+        for k, name in enumerate(names)
+        if (binder := _binder(table.c[name], dialect)) is not None
+    ]
+    prepared: Sequence[Sequence[Any]] = rows
+    if converters:
+        prepared = [_converted(row, converters) for row in rows]
+    connection.exec_driver_sql(compiled.string, prepared)
+
+
+def _converted(row: Sequence[Any], converters: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
+    values = list(row)
+    for k, convert in converters:
+        value = values[k]
+        if value is not None:
+            values[k] = convert(value)
+    return tuple(values)
