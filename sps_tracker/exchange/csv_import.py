@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, Connection, Dialect, func, insert, select
 from sps_tracker.domain import validation
 from sps_tracker.domain.errors import ValidationError
 from sps_tracker.domain.scales import SCALES
-from sps_tracker.exchange.cells import CellError, CellParser, ReadingOptions, column_parser
+from sps_tracker.exchange.cells import CellError, ReadingOptions, column_parser, column_reader
 from sps_tracker.exchange.csv_read import (
     PREVIEW_ROWS,
     CsvTable,
@@ -299,46 +299,79 @@ class _Planner:
 
     def read_rows(self, table: CsvTable, file_format: FileFormat, report: FileReport) -> None:
         reading = ReadingOptions(self.options.date_format, decimal_comma=table.delimiter == ";")
-        columns = [file_format.column(name) for name in table.header]
-        parsers: list[CellParser] = []
-        for column in columns:
+        header = table.header
+        columns: list[Column] = []
+        for name in header:
+            column = file_format.column(name)
             assert column is not None
-            parsers.append(column_parser(column, reading))
-        given = frozenset(table.header)
+            columns.append(column)
+        width = len(header)
+        # Rows that fit the header (short ones padded); wider ones are a problem of their own.
+        too_wide: dict[int, int] = {}
+        numbers: list[int] = []
+        fitted: list[list[str]] = []
+        for number, cells in table.rows:
+            if len(cells) != width:
+                if len(cells) > width and any(c.strip() for c in cells[width:]):
+                    too_wide[number] = len(cells)
+                    continue
+                cells = cells[:width] + [""] * (width - len(cells))
+            numbers.append(number)
+            fitted.append(cells)
+        # Column by column: a column of well-formed cells is read in one go; any other
+        # column cell by cell, noting each unreadable cell under its row.
+        texts_by_column = list(zip(*fitted, strict=True)) if fitted else [()] * width
+        unreadable: dict[int, list[tuple[str, str]]] = {}
+        read: list[list[object]] = []
+        for column, texts in zip(columns, texts_by_column, strict=True):
+            column_values = column_reader(column)(texts)
+            if column_values is None:
+                parse = column_parser(column, reading)
+                column_values = []
+                for r, text in enumerate(texts):
+                    try:
+                        column_values.append(parse(text))
+                    except CellError as error:
+                        unreadable.setdefault(r, []).append((column.name, str(error)))
+                        column_values.append(None)
+            read.append(column_values)
+        stored = [k for k, c in enumerate(columns) if c.cell not in (Cell.PATIENT, Cell.TOTAL)]
+        stored_names = [header[k] for k in stored]
+        rows: list[tuple[object, ...]] = (
+            list(zip(*(read[k] for k in stored), strict=True)) if stored else [()] * len(fitted)
+        )
+        owners = next((read[k] for k, c in enumerate(columns) if c.cell is Cell.PATIENT), None)
+        typed_totals = [(header[k], read[k]) for k, c in enumerate(columns) if c.cell is Cell.TOTAL]
+        given = frozenset(header)
         # What a left-out column means; columns in the file overwrite nothing else.
         absent = {k: v for k, v in _defaults(file_format).items() if k not in given}
-        owner_column = next((c.name for c in columns if c and c.cell is Cell.PATIENT), None)
-        total_columns = [c.name for c in columns if c and c.cell is Cell.TOTAL]
         stamps = [name for name in _STAMP_COLUMNS if name in given]
         unstamped = [name for name in _STAMP_COLUMNS if name not in given]
-        header = table.header
         is_patients = file_format is PATIENTS
         target = None if self.target is None else self.target.uuid
         by_uuid = self.by_uuid
         incoming = self.incoming
         now = self.now
         missing_uuid = 0
-        width = len(header)
-        for number, cells in table.rows:
-            if len(cells) != width:
-                if len(cells) > width and any(c.strip() for c in cells[width:]):
-                    self.problem(
-                        table.name,
-                        number,
-                        None,
-                        f"has {len(cells)} cells but the header names {width} columns; "
-                        "a cell containing the separator must be in double quotes",
-                    )
-                    continue
-                cells = cells[:width] + [""] * (width - len(cells))
-            try:
-                parsed = [p(t) for p, t in zip(parsers, cells, strict=True)]
-                values = dict(zip(header, parsed, strict=True))
-            except CellError:
-                self.cell_problems(table.name, number, columns, parsers, cells)
+        r = -1
+        for number, _ in table.rows:
+            if number in too_wide:
+                self.problem(
+                    table.name,
+                    number,
+                    None,
+                    f"has {too_wide[number]} cells but the header names {width} columns; "
+                    "a cell containing the separator must be in double quotes",
+                )
                 continue
-            owner: Any = values.pop(owner_column) if owner_column else None
-            totals = {c: values.pop(c) for c in total_columns} if total_columns else None
+            r += 1
+            if r in unreadable:
+                for name, message in unreadable[r]:
+                    self.problem(table.name, number, name, message)
+                continue
+            values: dict[str, Any] = dict(zip(stored_names, rows[r], strict=True))
+            owner: Any = owners[r] if owners is not None else None
+            totals = {name: typed[r] for name, typed in typed_totals} if typed_totals else None
             if absent:
                 values.update(absent)
             for stamp in stamps:
@@ -377,22 +410,6 @@ class _Planner:
                 f"{table.name}: {missing_uuid} row(s) have no uuid and get a new one; "
                 "importing the same file again would add them again"
             )
-
-    def cell_problems(
-        self,
-        file: str,
-        number: int,
-        columns: list[Column | None],
-        parsers: list[CellParser],
-        cells: list[str],
-    ) -> None:
-        """Every unreadable cell of a row, one problem each (the slow path of a bad row)."""
-        for column, parse, text in zip(columns, parsers, cells, strict=True):
-            assert column is not None
-            try:
-                parse(text)
-            except CellError as error:
-                self.problem(file, number, column.name, str(error))
 
     def check_owners(self) -> None:
         in_files = {i.uuid for i in self.incoming if i.file_format is PATIENTS}
@@ -467,16 +484,22 @@ class _Planner:
     def compare_with_database(self) -> None:
         """Sort every incoming record into new, unchanged or conflicting."""
         existing: dict[str, tuple[FileFormat, dict[str, Any]]] = {}
-        incoming = json.dumps(list(self.by_uuid))
+        incoming: str | None = None
         with self.database.read_session() as session:
             for file_format in RECORD_FORMATS:
                 table = file_format.model.__table__
                 patients = Patient.__table__
-                # One indexed probe per table finds the few known UUIDs among many new ones.
-                probe = func.json_each(incoming).table_valued("value")
-                wanted = list(
-                    session.scalars(select(table.c.uuid).where(table.c.uuid.in_(select(probe))))
-                )
+                count = session.scalar(select(func.count()).select_from(table)) or 0
+                if count <= len(self.by_uuid):
+                    # Reading the table's UUIDs costs less than looking each incoming one up.
+                    wanted = [u for u in session.scalars(select(table.c.uuid)) if u in self.by_uuid]
+                else:
+                    # One indexed probe finds the few known UUIDs among the table's many.
+                    incoming = incoming or json.dumps(list(self.by_uuid))
+                    probe = func.json_each(incoming).table_valued("value")
+                    wanted = list(
+                        session.scalars(select(table.c.uuid).where(table.c.uuid.in_(select(probe))))
+                    )
                 for start in range(0, len(wanted), 500):
                     chunk = wanted[start : start + 500]
                     if file_format is PATIENTS:
@@ -597,33 +620,49 @@ def _write(database: Database, new: list[_Incoming], actor: str) -> None:
         (now, actor, "import", i.file_format.kind, i.uuid, i.owner, None, _audit_json(i.values))
         for i in new
     ]
-    with database.session() as session:
-        connection = session.connection()
-        patients = [i for i in new if i.file_format is PATIENTS]
-        if patients:
-            connection.execute(insert(Patient), [i.values for i in patients])
-        owners = {i.owner for i in new if i.owner}
-        ids: dict[str, int] = {}
-        owner_list = list(owners)
-        for start in range(0, len(owner_list), 500):
-            chunk = owner_list[start : start + 500]
-            for patient_id, patient_uuid in connection.execute(
-                select(Patient.id, Patient.uuid).where(Patient.uuid.in_(chunk))
-            ):
-                ids[patient_uuid] = patient_id
-        for file_format in RECORD_FORMATS[1:]:
-            items = [i for i in new if i.file_format is file_format]
-            if not items:
-                continue
-            for i in items:
-                i.values["patient_id"] = ids[i.owner or ""]
-            table = file_format.model.__table__
-            names = [c.name for c in table.columns if c.name in items[0].values]
-            getter = operator.itemgetter(*names)
-            _insert_many(connection, file_format.model, names, [getter(i.values) for i in items])
-        _insert_many(connection, AuditEntry, list(_AUDIT_COLUMNS), audit_rows)
+    with database.engine.connect() as connection:
+        # Room for the UUID indexes' pages: with SQLite's 2 MB default a large import
+        # spills and re-reads them many times. Only this connection, only this write.
+        cache_size = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
+        connection.exec_driver_sql(f"PRAGMA cache_size = {_IMPORT_CACHE_KIB}")
+        connection.commit()  # ends the autobegun (empty) transaction of the pragmas
+        try:
+            with connection.begin():
+                _write_records(connection, new, audit_rows)
+        finally:
+            connection.exec_driver_sql(f"PRAGMA cache_size = {cache_size}")
+            connection.commit()
 
 
+def _write_records(
+    connection: Connection, new: list[_Incoming], audit_rows: list[tuple[Any, ...]]
+) -> None:
+    patients = [i for i in new if i.file_format is PATIENTS]
+    if patients:
+        connection.execute(insert(Patient), [i.values for i in patients])
+    owners = {i.owner for i in new if i.owner}
+    ids: dict[str, int] = {}
+    owner_list = list(owners)
+    for start in range(0, len(owner_list), 500):
+        chunk = owner_list[start : start + 500]
+        for patient_id, patient_uuid in connection.execute(
+            select(Patient.id, Patient.uuid).where(Patient.uuid.in_(chunk))
+        ):
+            ids[patient_uuid] = patient_id
+    for file_format in RECORD_FORMATS[1:]:
+        items = [i for i in new if i.file_format is file_format]
+        if not items:
+            continue
+        for i in items:
+            i.values["patient_id"] = ids[i.owner or ""]
+        table = file_format.model.__table__
+        names = [c.name for c in table.columns if c.name in items[0].values]
+        getter = operator.itemgetter(*names)
+        _insert_many(connection, file_format.model, names, [getter(i.values) for i in items])
+    _insert_many(connection, AuditEntry, list(_AUDIT_COLUMNS), audit_rows)
+
+
+_IMPORT_CACHE_KIB = -65536  # negative: KiB, so 64 MiB at most, and only while writing
 _AUDIT_COLUMNS = (
     "at",
     "actor",
@@ -642,25 +681,56 @@ def _iso(value: object) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-# services.audit_json in one C call per record: the same text, dates in ISO form.
-_audit_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_iso).encode
+def _audit_encoder() -> Callable[[dict[str, Any]], str]:
+    """services.audit_json as one C call per record: the same text, dates in ISO form."""
+    encoder = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_iso)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    # JSONEncoder.encode builds this C encoder anew for every record; build it once.
+    # Records are flat dicts, so the circular-reference markers are not needed.
+    chunks = make(None, _iso, json.encoder.encode_basestring, None, ": ", ", ", True, False, True)
+
+    def encode(values: dict[str, Any]) -> str:
+        return "".join(chunks(values, 0))
+
+    return encode
 
 
-def stored_instant(moment: datetime) -> str:
-    """The text UTCDateTime stores on SQLite for an aware instant (UTC, microseconds)."""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+_audit_json = _audit_encoder()
+
+_TO_UTC = operator.methodcaller("astimezone", UTC)
+_NAIVE = operator.methodcaller("replace", tzinfo=None)
+_SPACED_ISO = operator.methodcaller("isoformat", " ", "microseconds")
 
 
-def _binder(column: ColumnElement[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    """What the column's type does to a value before SQLite gets it; None: nothing."""
+def stored_instants(moments: Sequence[datetime | None]) -> list[str | None]:
+    """The text UTCDateTime stores on SQLite for aware instants (UTC, microseconds)."""
+    if None in moments:
+        return [None if m is None else _SPACED_ISO(_NAIVE(_TO_UTC(m))) for m in moments]
+    return list(map(_SPACED_ISO, map(_NAIVE, map(_TO_UTC, moments))))
+
+
+ColumnBinder = Callable[[Sequence[Any]], list[Any]]
+
+
+def _binder(column: ColumnElement[Any], dialect: Dialect) -> ColumnBinder | None:
+    """What the column's type does to a column of values before SQLite gets them."""
     if isinstance(column.type, UTCDateTime):
-        return stored_instant  # the type's two Python steps in one C-backed call
+        return stored_instants  # the type's two Python steps as C-level maps
     if isinstance(column.type, YesNo):
         return None  # answers are bools by now, which SQLite stores as the type's 0/1
     processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
         dialect
     )
-    return processor
+    if processor is None:
+        return None
+    process = processor
+
+    def bind(values: Sequence[Any]) -> list[Any]:
+        return [None if v is None else process(v) for v in values]
+
+    return bind
 
 
 def _insert_many(
@@ -672,21 +742,12 @@ def _insert_many(
     compiled = insert(model).compile(dialect=dialect, column_keys=names)
     if list(compiled.positiontup or ()) != names:
         raise AssertionError(f"{model.__name__}: columns out of order: {compiled.positiontup}")
-    converters = [
-        (k, binder)
-        for k, name in enumerate(names)
-        if (binder := _binder(table.c[name], dialect)) is not None
-    ]
+    binders = [(k, _binder(table.c[name], dialect)) for k, name in enumerate(names)]
     prepared: Sequence[Sequence[Any]] = rows
-    if converters:
-        prepared = [_converted(row, converters) for row in rows]
+    if rows and any(bind for _, bind in binders):
+        by_column: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        for k, bind in binders:
+            if bind is not None:
+                by_column[k] = bind(by_column[k])
+        prepared = list(zip(*by_column, strict=True))
     connection.exec_driver_sql(compiled.string, prepared)
-
-
-def _converted(row: Sequence[Any], converters: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
-    values = list(row)
-    for k, convert in converters:
-        value = values[k]
-        if value is not None:
-            values[k] = convert(value)
-    return tuple(values)
