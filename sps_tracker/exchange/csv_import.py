@@ -9,6 +9,7 @@ whose UUID is already known is either unchanged (skipped) or a conflict
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import operator
@@ -145,7 +146,8 @@ class _Incoming:
     uuid: str
     owner: str | None  # the patient's uuid (a patient's own uuid for patients)
     values: dict[str, Any]  # the stored fields, as written
-    totals: dict[str, Any] | None  # scale totals as typed in the file: checked, never stored
+    # Scale totals as typed, when one disagrees with the items marked 1: never stored.
+    totals: dict[str, Any] | None
     given: frozenset[str]  # columns present in the file
 
 
@@ -342,6 +344,7 @@ class _Planner:
         )
         owners = next((read[k] for k, c in enumerate(columns) if c.cell is Cell.PATIENT), None)
         typed_totals = [(header[k], read[k]) for k, c in enumerate(columns) if c.cell is Cell.TOTAL]
+        doubtful = _doubtful_totals(header, read, len(fitted)) if typed_totals else set()
         given = frozenset(header)
         # What a left-out column means; columns in the file overwrite nothing else.
         absent = {k: v for k, v in _defaults(file_format).items() if k not in given}
@@ -371,7 +374,8 @@ class _Planner:
                 continue
             values: dict[str, Any] = dict(zip(stored_names, rows[r], strict=True))
             owner: Any = owners[r] if owners is not None else None
-            totals = {name: typed[r] for name, typed in typed_totals} if typed_totals else None
+            # Only a total that disagrees with its items needs the row-by-row check.
+            totals = {name: typed[r] for name, typed in typed_totals} if r in doubtful else None
             if absent:
                 values.update(absent)
             for stamp in stamps:
@@ -538,6 +542,28 @@ class _Planner:
         self.existing = set(existing)
 
 
+def _doubtful_totals(header: list[str], read: list[list[object]], rows: int) -> set[int]:
+    """Rows whose typed scale total is not the number of its items marked 1.
+
+    Worked out a column at a time; a total that agrees is also within the scale's
+    range, so only these rows can hold a problem with their totals.
+    """
+    doubtful: set[int] = set()
+    for s in SCALES:
+        if s.total_column not in header:
+            continue
+        typed = read[header.index(s.total_column)]
+        answers = [read[header.index(c)] for c in s.columns if c in header]
+        try:
+            marked: list[int] = list(map(sum, zip(*answers, strict=True)))
+        except TypeError:  # an unreadable answer (None): that row is refused anyway
+            marked = [sum(1 for a in row if a) for row in zip(*answers, strict=True)]
+        if not answers:
+            marked = [0] * rows
+        doubtful.update(itertools.compress(range(rows), map(operator.ne, typed, marked)))
+    return doubtful
+
+
 def _defaults(file_format: FileFormat) -> dict[str, Any]:
     """What a column left out of a hand-written file means: the record's default."""
     values: dict[str, Any] = {}
@@ -675,10 +701,8 @@ _AUDIT_COLUMNS = (
 )
 
 
-def _iso(value: object) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+# A record's values hold JSON types, dates and instants; those are written in ISO form.
+_iso = operator.methodcaller("isoformat")
 
 
 def _audit_encoder() -> Callable[[dict[str, Any]], str]:
@@ -702,13 +726,28 @@ _audit_json = _audit_encoder()
 _TO_UTC = operator.methodcaller("astimezone", UTC)
 _NAIVE = operator.methodcaller("replace", tzinfo=None)
 _SPACED_ISO = operator.methodcaller("isoformat", " ", "microseconds")
+_TZINFO = operator.attrgetter("tzinfo")
 
 
 def stored_instants(moments: Sequence[datetime | None]) -> list[str | None]:
     """The text UTCDateTime stores on SQLite for aware instants (UTC, microseconds)."""
     if None in moments:
         return [None if m is None else _SPACED_ISO(_NAIVE(_TO_UTC(m))) for m in moments]
+    distinct = set(moments)
+    if 0 < len(distinct) * 2 <= len(moments):  # e.g. the one moment of every audit row
+        stored = dict(zip(distinct, stored_instants(list(distinct)), strict=True))
+        return list(map(stored.__getitem__, moments))
+    if all(zone is UTC for zone in set(map(_TZINFO, moments))):
+        # Already in UTC: the ISO text up to its '+00:00' is the stored text.
+        return [text[:26] for text in map(_SPACED_ISO, moments)]
     return list(map(_SPACED_ISO, map(_NAIVE, map(_TO_UTC, moments))))
+
+
+def _answers(values: Sequence[bool | int | None]) -> list[int | None]:
+    """YesNo's bind step for a column of answers already checked to be yes or no."""
+    if None in values:
+        return [None if v is None else int(v) for v in values]
+    return list(map(int, values))  # type: ignore[arg-type]
 
 
 ColumnBinder = Callable[[Sequence[Any]], list[Any]]
@@ -719,7 +758,8 @@ def _binder(column: ColumnElement[Any], dialect: Dialect) -> ColumnBinder | None
     if isinstance(column.type, UTCDateTime):
         return stored_instants  # the type's two Python steps as C-level maps
     if isinstance(column.type, YesNo):
-        return None  # answers are bools by now, which SQLite stores as the type's 0/1
+        # The type's int(): sqlite3 binds a bool only after a slow search for an adapter.
+        return _answers
     processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
         dialect
     )
