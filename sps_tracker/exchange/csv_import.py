@@ -642,9 +642,15 @@ def _write(database: Database, new: list[_Incoming], actor: str) -> None:
     """Everything in one transaction: bulk inserts, then one audit row per record."""
     now = datetime.now(UTC)
     # The audit keeps each record's values as imported (before patient_id is added).
-    audit_rows = [
-        (now, actor, "import", i.file_format.kind, i.uuid, i.owner, None, _audit_json(i.values))
-        for i in new
+    audit_columns: list[Sequence[Any]] = [
+        [now] * len(new),
+        [actor] * len(new),
+        ["import"] * len(new),
+        [i.file_format.kind for i in new],
+        [i.uuid for i in new],
+        [i.owner for i in new],
+        [None] * len(new),
+        [_audit_json(i.values) for i in new],
     ]
     with database.engine.connect() as connection:
         # Room for the UUID indexes' pages: with SQLite's 2 MB default a large import
@@ -654,14 +660,14 @@ def _write(database: Database, new: list[_Incoming], actor: str) -> None:
         connection.commit()  # ends the autobegun (empty) transaction of the pragmas
         try:
             with connection.begin():
-                _write_records(connection, new, audit_rows)
+                _write_records(connection, new, audit_columns)
         finally:
             connection.exec_driver_sql(f"PRAGMA cache_size = {cache_size}")
             connection.commit()
 
 
 def _write_records(
-    connection: Connection, new: list[_Incoming], audit_rows: list[tuple[Any, ...]]
+    connection: Connection, new: list[_Incoming], audit_columns: list[Sequence[Any]]
 ) -> None:
     patients = [i for i in new if i.file_format is PATIENTS]
     if patients:
@@ -683,9 +689,12 @@ def _write_records(
             i.values["patient_id"] = ids[i.owner or ""]
         table = file_format.model.__table__
         names = [c.name for c in table.columns if c.name in items[0].values]
-        getter = operator.itemgetter(*names)
-        _insert_many(connection, file_format.model, names, [getter(i.values) for i in items])
-    _insert_many(connection, AuditEntry, list(_AUDIT_COLUMNS), audit_rows)
+        records = [i.values for i in items]
+        by_column: list[Sequence[Any]] = [
+            list(map(operator.itemgetter(name), records)) for name in names
+        ]
+        _insert_many(connection, file_format.model, names, by_column)
+    _insert_many(connection, AuditEntry, list(_AUDIT_COLUMNS), audit_columns)
 
 
 _IMPORT_CACHE_KIB = -65536  # negative: KiB, so 64 MiB at most, and only while writing
@@ -774,20 +783,20 @@ def _binder(column: ColumnElement[Any], dialect: Dialect) -> ColumnBinder | None
 
 
 def _insert_many(
-    connection: Connection, model: type[Base], names: list[str], rows: Sequence[Sequence[Any]]
+    connection: Connection, model: type[Base], names: list[str], columns: list[Sequence[Any]]
 ) -> None:
-    """Core's INSERT of ``names`` (in the table's order) for every row in one executemany."""
+    """Core's INSERT of ``names`` (in the table's order) for all rows in one executemany.
+
+    Values come a column at a time, so each type's bind step is one pass over a list.
+    """
     dialect = connection.dialect
     table = model.__table__
     compiled = insert(model).compile(dialect=dialect, column_keys=names)
     if list(compiled.positiontup or ()) != names:
         raise AssertionError(f"{model.__name__}: columns out of order: {compiled.positiontup}")
-    binders = [(k, _binder(table.c[name], dialect)) for k, name in enumerate(names)]
-    prepared: Sequence[Sequence[Any]] = rows
-    if rows and any(bind for _, bind in binders):
-        by_column: list[Sequence[Any]] = list(zip(*rows, strict=True))
-        for k, bind in binders:
-            if bind is not None:
-                by_column[k] = bind(by_column[k])
-        prepared = list(zip(*by_column, strict=True))
-    connection.exec_driver_sql(compiled.string, prepared)
+    bound = list(columns)
+    for k, name in enumerate(names):
+        bind = _binder(table.c[name], dialect)
+        if bind is not None:
+            bound[k] = bind(bound[k])
+    connection.exec_driver_sql(compiled.string, list(zip(*bound, strict=True)))
