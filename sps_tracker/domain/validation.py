@@ -27,6 +27,10 @@ CLOCK_SKEW = timedelta(minutes=5)
 DOSE_TOLERANCE = 0.02
 
 Values = Mapping[str, object]
+# Each scale item with its column, worked out once: an import checks 100,000 assessments.
+_ITEM_COLUMNS = tuple(
+    (s, item, column) for s in SCALES for item, column in zip(s.items, s.columns, strict=True)
+)
 
 
 def utc_now() -> datetime:
@@ -204,11 +208,10 @@ def validate_assessment(
     _choice(p, values, "source", "Source", vocab.ASSESSMENT_SOURCES, required=True)
     _text(p, values, "rater", "Rater", required=False, maximum=NAME_MAX)
     _choice(p, values, "walking_status", "Walking status", vocab.WALKING_STATUSES, required=False)
-    for s in SCALES:
-        for item, column in zip(s.items, s.columns, strict=True):
-            value = values.get(column, False)
-            if not isinstance(value, bool) and value not in (0, 1):
-                p.add(column, f"{s.abbreviation} {item.label} must be yes or no, not {value!r}")
+    for s, item, column in _ITEM_COLUMNS:
+        value = values.get(column, False)
+        if not isinstance(value, bool) and value not in (0, 1):
+            p.add(column, f"{s.abbreviation} {item.label} must be yes or no, not {value!r}")
     _text(p, values, "notes", "Notes", required=False, maximum=NOTES_MAX)
     p.raise_if_any()
 

@@ -9,21 +9,23 @@ whose UUID is already known is either unchanged (skipped) or a conflict
 
 from __future__ import annotations
 
-import functools
+import itertools
+import json
 import logging
+import operator
 import uuid as uuid_module
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, Connection, Dialect, func, insert, select
 
 from sps_tracker.domain import validation
 from sps_tracker.domain.errors import ValidationError
 from sps_tracker.domain.scales import SCALES
-from sps_tracker.exchange.cells import CellError, ReadingOptions, parse_cell
+from sps_tracker.exchange.cells import CellError, ReadingOptions, column_parser, column_reader
 from sps_tracker.exchange.csv_read import (
     PREVIEW_ROWS,
     CsvTable,
@@ -36,13 +38,16 @@ from sps_tracker.exchange.formats import (
     RECORD_FORMATS,
     SUMMARY_SIGNATURE,
     Cell,
+    Column,
     FileFormat,
 )
 from sps_tracker.storage.db import Database
-from sps_tracker.storage.models import AuditEntry, Patient
+from sps_tracker.storage.models import AuditEntry, Base, Patient
+from sps_tracker.storage.types import UTCDateTime, YesNo
 
 log = logging.getLogger(__name__)
 
+_STAMP_COLUMNS = ("created_at", "updated_at")
 _UNCOMPARED = frozenset({"uuid", "created_at", "updated_at"})
 _LABELS = {f.kind: f.model.label.lower() for f in RECORD_FORMATS}
 
@@ -140,7 +145,9 @@ class _Incoming:
     row: int
     uuid: str
     owner: str | None  # the patient's uuid (a patient's own uuid for patients)
-    values: dict[str, Any]
+    values: dict[str, Any]  # the stored fields, as written
+    # Scale totals as typed, when one disagrees with the items marked 1: never stored.
+    totals: dict[str, Any] | None
     given: frozenset[str]  # columns present in the file
 
 
@@ -294,58 +301,101 @@ class _Planner:
 
     def read_rows(self, table: CsvTable, file_format: FileFormat, report: FileReport) -> None:
         reading = ReadingOptions(self.options.date_format, decimal_comma=table.delimiter == ";")
-        columns = [file_format.column(name) for name in table.header]
-        given = frozenset(table.header)
-        defaults = _defaults(file_format)
-        missing_uuid = 0
-        width = len(table.header)
+        header = table.header
+        columns: list[Column] = []
+        for name in header:
+            column = file_format.column(name)
+            assert column is not None
+            columns.append(column)
+        width = len(header)
+        # Rows that fit the header (short ones padded); wider ones are a problem of their own.
+        too_wide: dict[int, int] = {}
+        numbers: list[int] = []
+        fitted: list[list[str]] = []
         for number, cells in table.rows:
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
+            if len(cells) != width:
+                if len(cells) > width and any(c.strip() for c in cells[width:]):
+                    too_wide[number] = len(cells)
+                    continue
+                cells = cells[:width] + [""] * (width - len(cells))
+            numbers.append(number)
+            fitted.append(cells)
+        # Column by column: a column of well-formed cells is read in one go; any other
+        # column cell by cell, noting each unreadable cell under its row.
+        texts_by_column = list(zip(*fitted, strict=True)) if fitted else [()] * width
+        unreadable: dict[int, list[tuple[str, str]]] = {}
+        read: list[list[object]] = []
+        for column, texts in zip(columns, texts_by_column, strict=True):
+            column_values = column_reader(column)(texts)
+            if column_values is None:
+                parse = column_parser(column, reading)
+                column_values = []
+                for r, text in enumerate(texts):
+                    try:
+                        column_values.append(parse(text))
+                    except CellError as error:
+                        unreadable.setdefault(r, []).append((column.name, str(error)))
+                        column_values.append(None)
+            read.append(column_values)
+        stored = [k for k, c in enumerate(columns) if c.cell not in (Cell.PATIENT, Cell.TOTAL)]
+        stored_names = [header[k] for k in stored]
+        rows: list[tuple[object, ...]] = (
+            list(zip(*(read[k] for k in stored), strict=True)) if stored else [()] * len(fitted)
+        )
+        owners = next((read[k] for k, c in enumerate(columns) if c.cell is Cell.PATIENT), None)
+        typed_totals = [(header[k], read[k]) for k, c in enumerate(columns) if c.cell is Cell.TOTAL]
+        doubtful = _doubtful_totals(header, read, len(fitted)) if typed_totals else set()
+        given = frozenset(header)
+        # What a left-out column means; columns in the file overwrite nothing else.
+        absent = {k: v for k, v in _defaults(file_format).items() if k not in given}
+        stamps = [name for name in _STAMP_COLUMNS if name in given]
+        unstamped = [name for name in _STAMP_COLUMNS if name not in given]
+        is_patients = file_format is PATIENTS
+        target = None if self.target is None else self.target.uuid
+        by_uuid = self.by_uuid
+        incoming = self.incoming
+        now = self.now
+        missing_uuid = 0
+        r = -1
+        for number, _ in table.rows:
+            if number in too_wide:
                 self.problem(
                     table.name,
                     number,
                     None,
-                    f"has {len(cells)} cells but the header names {width} columns; "
+                    f"has {too_wide[number]} cells but the header names {width} columns; "
                     "a cell containing the separator must be in double quotes",
                 )
                 continue
-            cells = cells[:width] + [""] * (width - len(cells))
-            values: dict[str, Any] = dict(defaults)
-            owner: str | None = None
-            bad = False
-            for column, text in zip(columns, cells, strict=True):
-                assert column is not None
-                try:
-                    value = parse_cell(column, text, reading)
-                except CellError as error:
-                    self.problem(table.name, number, column.name, str(error))
-                    bad = True
-                    continue
-                if column.cell is Cell.PATIENT:
-                    owner = value if isinstance(value, str) else None
-                elif column.cell is Cell.TOTAL:
-                    values[column.name] = value
-                else:
-                    values[column.name] = value
-            if bad:
+            r += 1
+            if r in unreadable:
+                for name, message in unreadable[r]:
+                    self.problem(table.name, number, name, message)
                 continue
-            for stamp in ("created_at", "updated_at"):
-                if values.get(stamp) is None:
-                    values[stamp] = self.now  # a hand-written row is written now
-            record_uuid = values.get("uuid")
+            values: dict[str, Any] = dict(zip(stored_names, rows[r], strict=True))
+            owner: Any = owners[r] if owners is not None else None
+            # Only a total that disagrees with its items needs the row-by-row check.
+            totals = {name: typed[r] for name, typed in typed_totals} if r in doubtful else None
+            if absent:
+                values.update(absent)
+            for stamp in stamps:
+                if values[stamp] is None:
+                    values[stamp] = now  # a hand-written row is written now
+            for stamp in unstamped:
+                values[stamp] = now
+            record_uuid = cast(str | None, values.get("uuid"))
             if record_uuid is None:
                 missing_uuid += 1
                 record_uuid = str(uuid_module.uuid4())
                 values["uuid"] = record_uuid
-            if file_format is PATIENTS:
+            if is_patients:
                 owner = record_uuid
-            elif self.target is not None:
-                owner = self.target.uuid
+            elif target is not None:
+                owner = target
             elif owner is None:
                 self.problem(table.name, number, "patient_uuid", "is empty; whose record is it?")
                 continue
-            incoming = _Incoming(file_format, report, number, record_uuid, owner, values, given)
-            earlier = self.by_uuid.get(record_uuid)
+            earlier = by_uuid.get(record_uuid)
             if earlier is not None:
                 where = "" if earlier.file is report else f" of {earlier.file.file}"
                 self.problem(
@@ -356,8 +406,9 @@ class _Planner:
                     "every record needs its own",
                 )
                 continue
-            self.by_uuid[record_uuid] = incoming
-            self.incoming.append(incoming)
+            item = _Incoming(file_format, report, number, record_uuid, owner, values, totals, given)
+            by_uuid[record_uuid] = item
+            incoming.append(item)
         if missing_uuid:
             self.result.warnings.append(
                 f"{table.name}: {missing_uuid} row(s) have no uuid and get a new one; "
@@ -398,19 +449,26 @@ class _Planner:
         return known.birth_date if known else None
 
     def validate(self) -> None:
+        scales = [(s, s.columns) for s in SCALES]
+        born: dict[str | None, date | None] = {}
+        now = self.now
         for item in self.incoming:
-            values = {k: v for k, v in item.values.items() if k not in _totals()}
+            values = item.values
+            if item.owner not in born:
+                born[item.owner] = self.birth_date(item.owner)
             try:
-                _VALIDATORS[item.file_format.kind](values, self.birth_date(item.owner), self.now)
+                _VALIDATORS[item.file_format.kind](values, born[item.owner], now)
             except ValidationError as error:
                 for found in error.problems:
                     column = found.field if item.file_format.column(found.field) else None
                     self.problem(item.file.file, item.row, column, found.message)
-            for s in SCALES:
-                typed = item.values.get(s.total_column)
-                if typed is None or s.total_column not in item.given:
+            if item.totals is None:
+                continue
+            for s, item_columns in scales:
+                typed = item.totals.get(s.total_column)
+                if typed is None:
                     continue
-                answers = {k: bool(item.values.get(s.column(k))) for k in s.keys}
+                marked = sum(1 for c in item_columns if values.get(c))
                 if not s.minimum <= typed <= s.maximum:
                     self.problem(
                         item.file.file,
@@ -418,23 +476,34 @@ class _Planner:
                         s.total_column,
                         f"{s.abbreviation} total {typed} is outside {s.minimum} to {s.maximum}",
                     )
-                elif typed != s.total(answers):
+                elif typed != marked:
                     self.problem(
                         item.file.file,
                         item.row,
                         s.total_column,
                         f"{s.abbreviation} total {typed} does not match the "
-                        f"{s.total(answers)} {s.item_noun}(s) marked 1",
+                        f"{marked} {s.item_noun}(s) marked 1",
                     )
 
     def compare_with_database(self) -> None:
         """Sort every incoming record into new, unchanged or conflicting."""
         existing: dict[str, tuple[FileFormat, dict[str, Any]]] = {}
-        wanted = list(self.by_uuid)
+        incoming: str | None = None
         with self.database.read_session() as session:
             for file_format in RECORD_FORMATS:
                 table = file_format.model.__table__
                 patients = Patient.__table__
+                count = session.scalar(select(func.count()).select_from(table)) or 0
+                if count <= len(self.by_uuid):
+                    # Reading the table's UUIDs costs less than looking each incoming one up.
+                    wanted = [u for u in session.scalars(select(table.c.uuid)) if u in self.by_uuid]
+                else:
+                    # One indexed probe finds the few known UUIDs among the table's many.
+                    incoming = incoming or json.dumps(list(self.by_uuid))
+                    probe = func.json_each(incoming).table_valued("value")
+                    wanted = list(
+                        session.scalars(select(table.c.uuid).where(table.c.uuid.in_(select(probe))))
+                    )
                 for start in range(0, len(wanted), 500):
                     chunk = wanted[start : start + 500]
                     if file_format is PATIENTS:
@@ -473,9 +542,26 @@ class _Planner:
         self.existing = set(existing)
 
 
-@functools.cache  # asked once per column of every row
-def _totals() -> frozenset[str]:
-    return frozenset(s.total_column for s in SCALES)
+def _doubtful_totals(header: list[str], read: list[list[object]], rows: int) -> set[int]:
+    """Rows whose typed scale total is not the number of its items marked 1.
+
+    Worked out a column at a time; a total that agrees is also within the scale's
+    range, so only these rows can hold a problem with their totals.
+    """
+    doubtful: set[int] = set()
+    for s in SCALES:
+        if s.total_column not in header:
+            continue
+        typed = read[header.index(s.total_column)]
+        answers = [read[header.index(c)] for c in s.columns if c in header]
+        try:
+            marked: list[int] = list(map(sum, zip(*answers, strict=True)))
+        except TypeError:  # an unreadable answer (None): that row is refused anyway
+            marked = [sum(1 for a in row if a) for row in zip(*answers, strict=True)]
+        if not answers:
+            marked = [0] * rows
+        doubtful.update(itertools.compress(range(rows), map(operator.ne, typed, marked)))
+    return doubtful
 
 
 def _defaults(file_format: FileFormat) -> dict[str, Any]:
@@ -554,50 +640,163 @@ def import_csv(
 
 def _write(database: Database, new: list[_Incoming], actor: str) -> None:
     """Everything in one transaction: bulk inserts, then one audit row per record."""
-    from sps_tracker.services import audit_json
+    now = datetime.now(UTC)
+    # The audit keeps each record's values as imported (before patient_id is added).
+    audit_columns: list[Sequence[Any]] = [
+        [now] * len(new),
+        [actor] * len(new),
+        ["import"] * len(new),
+        [i.file_format.kind for i in new],
+        [i.uuid for i in new],
+        [i.owner for i in new],
+        [None] * len(new),
+        [_audit_json(i.values) for i in new],
+    ]
+    with database.engine.connect() as connection:
+        # Room for the UUID indexes' pages: with SQLite's 2 MB default a large import
+        # spills and re-reads them many times. Only this connection, only this write.
+        cache_size = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
+        connection.exec_driver_sql(f"PRAGMA cache_size = {_IMPORT_CACHE_KIB}")
+        connection.commit()  # ends the autobegun (empty) transaction of the pragmas
+        try:
+            with connection.begin():
+                _write_records(connection, new, audit_columns)
+        finally:
+            connection.exec_driver_sql(f"PRAGMA cache_size = {cache_size}")
+            connection.commit()
 
-    totals = _totals()
-    with database.session() as session:
-        connection = session.connection()
-        patients = [i for i in new if i.file_format is PATIENTS]
-        if patients:
-            connection.execute(insert(Patient), [i.values for i in patients])
-        owners = {i.owner for i in new if i.owner}
-        ids: dict[str, int] = {}
-        owner_list = list(owners)
-        for start in range(0, len(owner_list), 500):
-            chunk = owner_list[start : start + 500]
-            for patient_id, patient_uuid in connection.execute(
-                select(Patient.id, Patient.uuid).where(Patient.uuid.in_(chunk))
-            ):
-                ids[patient_uuid] = patient_id
-        for file_format in RECORD_FORMATS[1:]:
-            rows = [
-                {
-                    **{k: v for k, v in i.values.items() if k not in totals},
-                    "patient_id": ids[i.owner or ""],
-                }
-                for i in new
-                if i.file_format is file_format
-            ]
-            if rows:
-                connection.execute(insert(file_format.model), rows)
-        now = datetime.now(UTC)
-        connection.execute(
-            insert(AuditEntry),
-            [
-                {
-                    "at": now,
-                    "actor": actor,
-                    "action": "import",
-                    "record_kind": i.file_format.kind,
-                    "record_uuid": i.uuid,
-                    "patient_uuid": i.owner,
-                    "old_values": None,
-                    "new_values": audit_json(
-                        {k: v for k, v in i.values.items() if k not in totals}
-                    ),
-                }
-                for i in new
-            ],
-        )
+
+def _write_records(
+    connection: Connection, new: list[_Incoming], audit_columns: list[Sequence[Any]]
+) -> None:
+    patients = [i for i in new if i.file_format is PATIENTS]
+    if patients:
+        connection.execute(insert(Patient), [i.values for i in patients])
+    owners = {i.owner for i in new if i.owner}
+    ids: dict[str, int] = {}
+    owner_list = list(owners)
+    for start in range(0, len(owner_list), 500):
+        chunk = owner_list[start : start + 500]
+        for patient_id, patient_uuid in connection.execute(
+            select(Patient.id, Patient.uuid).where(Patient.uuid.in_(chunk))
+        ):
+            ids[patient_uuid] = patient_id
+    for file_format in RECORD_FORMATS[1:]:
+        items = [i for i in new if i.file_format is file_format]
+        if not items:
+            continue
+        for i in items:
+            i.values["patient_id"] = ids[i.owner or ""]
+        table = file_format.model.__table__
+        names = [c.name for c in table.columns if c.name in items[0].values]
+        records = [i.values for i in items]
+        by_column: list[Sequence[Any]] = [
+            list(map(operator.itemgetter(name), records)) for name in names
+        ]
+        _insert_many(connection, file_format.model, names, by_column)
+    _insert_many(connection, AuditEntry, list(_AUDIT_COLUMNS), audit_columns)
+
+
+_IMPORT_CACHE_KIB = -65536  # negative: KiB, so 64 MiB at most, and only while writing
+_AUDIT_COLUMNS = (
+    "at",
+    "actor",
+    "action",
+    "record_kind",
+    "record_uuid",
+    "patient_uuid",
+    "old_values",
+    "new_values",
+)
+
+
+# A record's values hold JSON types, dates and instants; those are written in ISO form.
+_iso = operator.methodcaller("isoformat")
+
+
+def _audit_encoder() -> Callable[[dict[str, Any]], str]:
+    """services.audit_json as one C call per record: the same text, dates in ISO form."""
+    encoder = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_iso)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    # JSONEncoder.encode builds this C encoder anew for every record; build it once.
+    # Records are flat dicts, so the circular-reference markers are not needed.
+    chunks = make(None, _iso, json.encoder.encode_basestring, None, ": ", ", ", True, False, True)
+
+    def encode(values: dict[str, Any]) -> str:
+        return "".join(chunks(values, 0))
+
+    return encode
+
+
+_audit_json = _audit_encoder()
+
+_TO_UTC = operator.methodcaller("astimezone", UTC)
+_NAIVE = operator.methodcaller("replace", tzinfo=None)
+_SPACED_ISO = operator.methodcaller("isoformat", " ", "microseconds")
+_TZINFO = operator.attrgetter("tzinfo")
+
+
+def stored_instants(moments: Sequence[datetime | None]) -> list[str | None]:
+    """The text UTCDateTime stores on SQLite for aware instants (UTC, microseconds)."""
+    if None in moments:
+        return [None if m is None else _SPACED_ISO(_NAIVE(_TO_UTC(m))) for m in moments]
+    distinct = set(moments)
+    if 0 < len(distinct) * 2 <= len(moments):  # e.g. the one moment of every audit row
+        stored = dict(zip(distinct, stored_instants(list(distinct)), strict=True))
+        return list(map(stored.__getitem__, moments))
+    if all(zone is UTC for zone in set(map(_TZINFO, moments))):
+        # Already in UTC: the ISO text up to its '+00:00' is the stored text.
+        return [text[:26] for text in map(_SPACED_ISO, moments)]
+    return list(map(_SPACED_ISO, map(_NAIVE, map(_TO_UTC, moments))))
+
+
+def _answers(values: Sequence[bool | int | None]) -> list[int | None]:
+    """YesNo's bind step for a column of answers already checked to be yes or no."""
+    if None in values:
+        return [None if v is None else int(v) for v in values]
+    return list(map(int, values))  # type: ignore[arg-type]
+
+
+ColumnBinder = Callable[[Sequence[Any]], list[Any]]
+
+
+def _binder(column: ColumnElement[Any], dialect: Dialect) -> ColumnBinder | None:
+    """What the column's type does to a column of values before SQLite gets them."""
+    if isinstance(column.type, UTCDateTime):
+        return stored_instants  # the type's two Python steps as C-level maps
+    if isinstance(column.type, YesNo):
+        # The type's int(): sqlite3 binds a bool only after a slow search for an adapter.
+        return _answers
+    processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
+        dialect
+    )
+    if processor is None:
+        return None
+    process = processor
+
+    def bind(values: Sequence[Any]) -> list[Any]:
+        return [None if v is None else process(v) for v in values]
+
+    return bind
+
+
+def _insert_many(
+    connection: Connection, model: type[Base], names: list[str], columns: list[Sequence[Any]]
+) -> None:
+    """Core's INSERT of ``names`` (in the table's order) for all rows in one executemany.
+
+    Values come a column at a time, so each type's bind step is one pass over a list.
+    """
+    dialect = connection.dialect
+    table = model.__table__
+    compiled = insert(model).compile(dialect=dialect, column_keys=names)
+    if list(compiled.positiontup or ()) != names:
+        raise AssertionError(f"{model.__name__}: columns out of order: {compiled.positiontup}")
+    bound = list(columns)
+    for k, name in enumerate(names):
+        bind = _binder(table.c[name], dialect)
+        if bind is not None:
+            bound[k] = bind(bound[k])
+    connection.exec_driver_sql(compiled.string, list(zip(*bound, strict=True)))
