@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from sps_tracker.exchange.summary import MonthSummary, ScoreStats, decimal
 from sps_tracker.services import Tracker
-from sps_tracker.ui.widgets import quiet_corner
+from sps_tracker.ui.widgets import PatientView, quiet_corner
 
 COLUMNS = (
     "Month",
@@ -56,14 +55,12 @@ def cells(month: MonthSummary) -> list[str]:
     ]
 
 
-class SummaryView(QWidget):
+class SummaryView(PatientView):
     """Newest month first; reads only when on screen, like the chart."""
 
     def __init__(self, tracker: Tracker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tracker = tracker
-        self.patient_id: int | None = None
-        self._stale = False
         self.months: list[MonthSummary] = []
         self.setAccessibleName(self.tr("Monthly summary"))
         self.baseline = QLabel()
@@ -85,17 +82,6 @@ class SummaryView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-
-    def set_patient(self, patient_id: int | None) -> None:
-        self.patient_id = patient_id
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def refresh(self) -> None:
         self._stale = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -141,3 +141,30 @@ def quiet_corner(table: QTableView, name: str) -> None:
     table.setCornerButtonEnabled(False)
     for corner in table.findChildren(QAbstractButton, "qt_tableview_cornerbutton"):
         corner.setAccessibleName(name)
+
+
+class PatientView(QWidget):
+    """A tab showing one patient that reads the database only while it is on screen.
+
+    Subclasses implement ``refresh()``; ``set_patient`` marks the view stale and a hidden
+    view catches up when it is next shown, so a hidden tab costs nothing.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.patient_id: int | None = None
+        self._stale = False
+
+    def set_patient(self, patient_id: int | None) -> None:
+        self.patient_id = patient_id
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        raise NotImplementedError

@@ -146,10 +146,8 @@ def test_a_new_database_is_backed_up_at_once(data_dir: Path) -> None:
         assert backup_status(data_dir).ok
 
 
-def test_start_backup_comes_before_an_upgrade(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    make_database(data_dir)
+def pretend_a_later_schema(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Make the app one revision ahead of the file; record the backups present at upgrade."""
     seen: list[list[str]] = []
 
     def fake_upgrade(database: object, revision: str) -> None:
@@ -160,7 +158,16 @@ def test_start_backup_comes_before_an_upgrade(
 
     monkeypatch.setattr(db, "SCHEMA_HEAD", "9999_later")
     monkeypatch.setattr(db, "SCHEMA_REVISIONS", ("0001_baseline", "9999_later"))
+    monkeypatch.setattr(safety, "SCHEMA_HEAD", "9999_later")
     monkeypatch.setattr(migrate, "upgrade_with_backup", fake_upgrade)
+    return seen
+
+
+def test_start_backup_comes_before_an_upgrade(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_database(data_dir)
+    seen = pretend_a_later_schema(data_dir, monkeypatch)
     with writing_session(data_dir):
         pass
     assert seen == [["start"]]
@@ -181,18 +188,7 @@ def test_an_upgrade_is_backed_up_first_even_when_the_start_backup_may_wait(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_database(data_dir)
-    seen: list[list[str]] = []
-
-    def fake_upgrade(database: object, revision: str) -> None:
-        seen.append([b.reason for b in backup_files(backups_dir(data_dir))])
-
-    import sps_tracker.storage.db as db
-    import sps_tracker.storage.migrate as migrate
-
-    monkeypatch.setattr(db, "SCHEMA_HEAD", "9999_later")
-    monkeypatch.setattr(db, "SCHEMA_REVISIONS", ("0001_baseline", "9999_later"))
-    monkeypatch.setattr(safety, "SCHEMA_HEAD", "9999_later")
-    monkeypatch.setattr(migrate, "upgrade_with_backup", fake_upgrade)
+    seen = pretend_a_later_schema(data_dir, monkeypatch)
     session = safety.WritingSession(data_dir)
     session.open(defer_start_backup=True)
     assert seen == [["start"]]

@@ -49,3 +49,21 @@ def test_summary_follows_a_new_entry(qtbot: Any, open_window: Any, tracker: Any)
     window.refresh_history()
     qtbot.waitUntil(lambda: window.summary_view.table.rowCount() == 1)
     assert window.summary_view.table.item(0, 2).text() == "1.00 (1–1)"
+
+
+def test_a_hidden_summary_reads_nothing_until_shown(
+    qtbot: Any, open_window: Any, tracker: Any, monkeypatch: Any
+) -> None:
+    generate(tracker, patients=1, years=1, seed=6)
+    window: MainWindow = open_window()
+    reads: list[object] = []
+    real = window.tracker.monthly_summary
+    monkeypatch.setattr(
+        window.tracker, "monthly_summary", lambda *a, **k: reads.append(a) or real(*a, **k)
+    )
+    assert window.patient is not None
+    window.set_patient(window.patient)  # on the History tab
+    assert reads == [] and window.summary_view.table.rowCount() == 0
+    window.show_view("summary")
+    qtbot.waitUntil(lambda: window.summary_view.table.rowCount() > 0)
+    assert len(reads) == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter, QShowEvent
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -31,6 +31,7 @@ from sps_tracker.services import ChartData, Tracker
 from sps_tracker.ui.charts.cycle import CycleChart
 from sps_tracker.ui.charts.summary import SummaryPanel
 from sps_tracker.ui.charts.trend import TrendChart
+from sps_tracker.ui.widgets import PatientView
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +42,12 @@ SOURCE_CHOICES: tuple[tuple[str, frozenset[str] | None], ...] = (
 )
 
 
-class ChartView(QWidget):
+class ChartView(PatientView):
     """``set_patient(id)`` draws everything from one read of the service API."""
 
     def __init__(self, tracker: Tracker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tracker = tracker
-        self.patient_id: int | None = None
-        self._stale = False
         self.data: ChartData | None = None
         self.reference_sets: list[ReferenceSet] = []
         self.setAccessibleName(self.tr("Charts"))
@@ -123,18 +122,6 @@ class ChartView(QWidget):
         layout.addWidget(self.stack)
 
     # -- data -----------------------------------------------------------------
-
-    def set_patient(self, patient_id: int | None) -> None:
-        """Show a patient; drawing waits until the view is on screen (hidden tabs cost nothing)."""
-        self.patient_id = patient_id
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def chosen_sources(self) -> frozenset[str] | None:
         key = self.sources.currentData()
