@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
     # -- patients ---------------------------------------------------------
 
     def refresh_patients(self) -> None:
-        wanted = self.patient.id if self.patient else self._last_patient_id()
+        wanted = self.patient.uuid if self.patient else self._last_patient_uuid()
         summaries = self.tracker.list_patients("" if self.mode == PERSONAL else self.search.text())
         self.patient_list.blockSignals(True)
         self.patient_list.clear()
@@ -475,7 +475,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             item.setSizeHint(item.sizeHint().expandedTo(self.search.sizeHint()))
             self.patient_list.addItem(item)
-            if p.id == wanted:
+            if p.uuid == wanted:
                 self.patient_list.setCurrentItem(item)
                 chosen = p
         self.patient_list.blockSignals(False)
@@ -489,20 +489,15 @@ class MainWindow(QMainWindow):
             self.patient_list.blockSignals(True)
             self.patient_list.setCurrentRow(0)
             self.patient_list.blockSignals(False)
-        if chosen is None and self.patient is not None and wanted == self.patient.id:
+        if chosen is None and self.patient is not None and wanted == self.patient.uuid:
             # The active patient is filtered out of the list but stays active: no silent switch.
-            still = [s for s in self.tracker.list_patients() if s.patient.id == wanted]
+            still = [s for s in self.tracker.list_patients() if s.patient.uuid == wanted]
             chosen = still[0].patient if still else None
         self.set_patient(chosen)
 
-    def _last_patient_id(self) -> int | None:
+    def _last_patient_uuid(self) -> str | None:
         uuid = self.settings.value("last_patient")
-        if not uuid:
-            return None
-        for summary in self.tracker.list_patients():
-            if summary.patient.uuid == uuid:
-                return summary.patient.id
-        return None
+        return uuid if isinstance(uuid, str) and uuid else None
 
     def _patient_chosen(self, item: QListWidgetItem | None, _previous: object) -> None:
         if item is None:
@@ -1073,12 +1068,19 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         if not self.remember:
             return
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("history/header", self.history.table.horizontalHeader().saveState())
+        state: dict[str, object] = {
+            "window/geometry": self.saveGeometry(),
+            "window/splitter": self.splitter.saveState(),
+            "history/header": self.history.table.horizontalHeader().saveState(),
+        }
         if self.patient is not None:
-            self.settings.setValue("last_patient", self.patient.uuid)
-        self.settings.sync()
+            state["last_patient"] = self.patient.uuid
+        changed = {k: v for k, v in state.items() if self.settings.value(k) != v}
+        # The file is rewritten (and synced to disk) only when something in it changed.
+        for key, value in changed.items():
+            self.settings.setValue(key, value)
+        if changed:
+            self.settings.sync()
 
     def show_about(self) -> None:
         from sps_tracker.ui.about import show_about
