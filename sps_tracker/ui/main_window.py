@@ -525,7 +525,7 @@ class MainWindow(QMainWindow):
                 self.empty_text.setText(self.tr("No patients yet."))
                 self.empty_button.setText(self.tr("New patient…"))
         else:
-            if self.remember:
+            if self.remember and self.settings.value("last_patient") != patient.uuid:
                 self.settings.setValue("last_patient", patient.uuid)
             self.pages.setCurrentWidget(self.tabs)
             self.refresh_history()
