@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
@@ -44,30 +44,19 @@ from sps_tracker.storage.models import (
 )
 from sps_tracker.ui.banner import PatientBanner
 from sps_tracker.ui.commands import AddCommand, DeleteCommand, EditCommand, RestoreCommand
-from sps_tracker.ui.forms.assessment import AssessmentForm
-from sps_tracker.ui.forms.base import EntryForm
-from sps_tracker.ui.forms.fall import FallForm
-from sps_tracker.ui.forms.infusion import InfusionForm
-from sps_tracker.ui.forms.lab import LabForm
-from sps_tracker.ui.forms.medication import MedicationForm
-from sps_tracker.ui.forms.patient import PatientForm
+from sps_tracker.ui.forms import form_class
 from sps_tracker.ui.history import HistoryView, describe
 from sps_tracker.ui.mode import CLINIC, PERSONAL, SettingsDialog, default_user_name
 from sps_tracker.ui.settings import app_settings, stored_mode
 from sps_tracker.ui.widgets import MIN_CONTROL_HEIGHT, enlarge_controls
 
+if TYPE_CHECKING:
+    from sps_tracker.ui.forms.base import EntryForm
+
 log = logging.getLogger(__name__)
 
 # A running app checks hourly whether a scheduled backup is due (the policy says when).
 BACKUP_CHECK_MS = 60 * 60 * 1000
-
-FORMS: dict[type[PatientRecord], type[EntryForm]] = {
-    Assessment: AssessmentForm,
-    Fall: FallForm,
-    InfusionCourse: InfusionForm,
-    MedicationPeriod: MedicationForm,
-    LabResult: LabForm,
-}
 
 
 def draft_record(
@@ -801,6 +790,8 @@ class MainWindow(QMainWindow):
         self.patient_list.setFocus()
 
     def new_patient(self) -> None:
+        from sps_tracker.ui.forms.patient import PatientForm
+
         form = PatientForm(self, own=self.mode == PERSONAL)
         form.on_save = self._save_new_patient
         self._show_dialog(form)
@@ -825,6 +816,8 @@ class MainWindow(QMainWindow):
                 self.new_patient()
             return
         before = self.tracker.get_patient(self.patient.id)
+        from sps_tracker.ui.forms.patient import PatientForm
+
         form = PatientForm(self, before, own=self.mode == PERSONAL)
 
         def save(values: dict[str, Any]) -> None:
@@ -851,6 +844,8 @@ class MainWindow(QMainWindow):
         assert self.patient is not None
         birth = self.patient.birth_date
         if kind is Assessment:
+            from sps_tracker.ui.forms.assessment import AssessmentForm
+
             personal = self.mode == PERSONAL
             return AssessmentForm(
                 self,
@@ -859,7 +854,7 @@ class MainWindow(QMainWindow):
                 default_source="patient" if personal else "clinician",
                 default_rater=self.patient.display_name if personal else "",
             )
-        form_type: Any = FORMS[kind]
+        form_type: Any = form_class(kind)
         form: EntryForm = form_type(self, record, birth_date=birth)
         return form
 

@@ -64,3 +64,35 @@ def test_one_integrity_check_when_the_window_opens_a_database(
     window.close()
     # No copy existed and the deferred start backup had not run: the exit takes one.
     assert [b.reason for b in backup_files(backups_dir(data_dir))] == ["exit"]
+
+
+def test_every_record_kind_has_its_form_loaded_on_first_use() -> None:
+    from sps_tracker.storage.models import PATIENT_RECORD_TYPES, Patient
+    from sps_tracker.ui.forms import form_class
+    from sps_tracker.ui.forms.base import EntryForm
+
+    for kind in PATIENT_RECORD_TYPES:
+        form = form_class(kind)
+        assert form is not None and issubclass(form, EntryForm), kind
+    assert form_class(Patient) is None
+
+
+def test_the_window_starts_without_loading_the_entry_forms(data_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from sps_tracker.ui.application import create_application, open_main_window\n"
+        "create_application()\n"
+        f"window = open_main_window(data_dir=Path({str(data_dir)!r}), mode='clinic', "
+        "view='chart', interactive=False)\n"
+        "window.show()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sps_tracker.ui.forms.')))\n"
+        "window.close()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
