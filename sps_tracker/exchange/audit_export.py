@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from sps_tracker.exchange.formats import neutralise
 from sps_tracker.storage.models import AuditEntry
 
 AUDIT_COLUMNS: tuple[str, ...] = (
@@ -31,7 +32,8 @@ def audit_rows(entries: Iterable[AuditEntry]) -> Iterable[dict[str, str]]:
         yield {
             # Instants in UTC with their offset, like every other export.
             "at": entry.at.isoformat(),
-            "actor": entry.actor,
+            # Typed by a person ("Your name"): never run as a spreadsheet formula.
+            "actor": neutralise(entry.actor),
             "action": entry.action,
             "record_kind": entry.record_kind,
             "record_uuid": entry.record_uuid,

@@ -148,3 +148,20 @@ def test_audit_log_export_writes_every_entry_including_deleted_records(
     assert run(["--data-dir", str(data_dir), "audit-log", str(tmp_path / "cli.csv")]) == 0
     assert "3 audit entries" in capsys.readouterr().out
     assert (tmp_path / "cli.csv").read_bytes() == target.read_bytes()
+
+
+def test_audit_log_export_never_hands_a_formula_to_a_spreadsheet(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    actor = '=HYPERLINK("http://example.invalid","x")'
+    tracker = Tracker.open(data_dir, actor=actor)
+    tracker.add_patient(display_name=NAME)
+    entries = tracker.audit_trail()
+    tracker.close()
+    target = tmp_path / "audit.csv"
+    export_audit_csv(entries, target)
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        read = list(csv.DictReader(handle))
+    assert read[0]["actor"] == "'" + actor
+    for row in read:
+        assert not any(cell[:1] in "=+-@\t\r" for cell in row.values() if cell)
