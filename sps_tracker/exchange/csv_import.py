@@ -9,6 +9,7 @@ whose UUID is already known is either unchanged (skipped) or a conflict
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import logging
@@ -20,7 +21,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Dialect, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Dialect,
+    Float,
+    Integer,
+    String,
+    func,
+    insert,
+    select,
+)
 
 from sps_tracker.domain import validation
 from sps_tracker.domain.errors import ValidationError
@@ -641,34 +653,30 @@ def import_csv(
 def _write(database: Database, new: list[_Incoming], actor: str) -> None:
     """Everything in one transaction: bulk inserts, then one audit row per record."""
     now = datetime.now(UTC)
-    # The audit keeps each record's values as imported (before patient_id is added).
-    audit_columns: list[Sequence[Any]] = [
-        [now] * len(new),
-        [actor] * len(new),
-        ["import"] * len(new),
-        [i.file_format.kind for i in new],
-        [i.uuid for i in new],
-        [i.owner for i in new],
-        [None] * len(new),
-        [_audit_json(i.values) for i in new],
-    ]
     with database.engine.connect() as connection:
         # Room for the UUID indexes' pages: with SQLite's 2 MB default a large import
         # spills and re-reads them many times. Only this connection, only this write.
         cache_size = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
         connection.exec_driver_sql(f"PRAGMA cache_size = {_IMPORT_CACHE_KIB}")
         connection.commit()  # ends the autobegun (empty) transaction of the pragmas
+        _add_audit_functions(connection)
         try:
             with connection.begin():
-                _write_records(connection, new, audit_columns)
+                first_ids = _write_records(connection, new)
+                _write_audit(connection, new, first_ids, now, actor)
         finally:
             connection.exec_driver_sql(f"PRAGMA cache_size = {cache_size}")
             connection.commit()
 
 
-def _write_records(
-    connection: Connection, new: list[_Incoming], audit_columns: list[Sequence[Any]]
-) -> None:
+def _write_records(connection: Connection, new: list[_Incoming]) -> dict[str, int]:
+    """Insert the records; the id each kind's new rows start after, by kind."""
+    after: dict[str, int] = {}
+    for file_format in RECORD_FORMATS:
+        table = file_format.model.__table__
+        after[file_format.kind] = int(
+            connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+        )
     patients = [i for i in new if i.file_format is PATIENTS]
     if patients:
         connection.execute(insert(Patient), [i.values for i in patients])
@@ -685,16 +693,98 @@ def _write_records(
         items = [i for i in new if i.file_format is file_format]
         if not items:
             continue
-        for i in items:
-            i.values["patient_id"] = ids[i.owner or ""]
-        table = file_format.model.__table__
-        names = [c.name for c in table.columns if c.name in items[0].values]
         records = [i.values for i in items]
-        by_column: list[Sequence[Any]] = [
-            list(map(operator.itemgetter(name), records)) for name in names
-        ]
-        _insert_many(connection, file_format.model, names, by_column)
-    _insert_many(connection, AuditEntry, list(_AUDIT_COLUMNS), audit_columns)
+        columns: dict[str, Sequence[Any]] = {"patient_id": [ids[i.owner or ""] for i in items]}
+        for name in records[0]:
+            columns[name] = list(map(operator.itemgetter(name), records))
+        names = [c.name for c in file_format.model.__table__.columns if c.name in columns]
+        _insert_many(connection, file_format.model, names, [columns[name] for name in names])
+    return after
+
+
+def _write_audit(
+    connection: Connection,
+    new: list[_Incoming],
+    after: dict[str, int],
+    now: datetime,
+    actor: str,
+) -> None:
+    """One audit row per record, in the order of ``new``, built by SQLite from the rows.
+
+    The values are those of the record as inserted (the patient's id left out), in the
+    same JSON text as services.audit_json writes for them: no Python call per record.
+    """
+    (at,) = stored_instants([now])
+    done: dict[str, int] = {}
+    for file_format, run in itertools.groupby(new, key=operator.attrgetter("file_format")):
+        count = sum(1 for _ in run)
+        kind = file_format.kind
+        skip = done.get(kind, 0)
+        done[kind] = skip + count
+        written = connection.exec_driver_sql(
+            _audit_insert(file_format),
+            {"at": at, "actor": actor, "after": after[kind], "count": count, "skip": skip},
+        )
+        if written.rowcount != count:
+            # The new rows' ids do not follow the table's largest (never seen in SQLite's
+            # own rowid choice below 2**63): refuse rather than leave records without audit.
+            raise AssertionError(f"{kind}: {written.rowcount} audit rows for {count} records")
+
+
+_AUDIT_NUMBER = "sps_audit_number"
+
+
+def _audit_number(value: float | int | None) -> str:
+    """A number as json writes it (float repr), for the audit JSON built in SQL."""
+    return json.dumps(value)
+
+
+def _add_audit_functions(connection: Connection) -> None:
+    raw = connection.connection.driver_connection
+    raw.create_function(_AUDIT_NUMBER, 1, _audit_number, deterministic=True)  # type: ignore[union-attr]
+
+
+def _json_value_sql(column: ColumnElement[Any], name: str) -> str:
+    """SQL for a stored value as the JSON text services.audit_json gives its Python value."""
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        # Stored 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC; isoformat() leaves out zero microseconds.
+        return (
+            f"CASE WHEN {name} IS NULL THEN 'null' "
+            f"WHEN substr({name}, 21) = '000000' "
+            f"THEN '\"' || substr({name}, 1, 10) || 'T' || substr({name}, 12, 8) || '+00:00\"' "
+            f"ELSE '\"' || substr({name}, 1, 10) || 'T' || substr({name}, 12) || '+00:00\"' END"
+        )
+    if isinstance(kind, YesNo):
+        return f"CASE {name} WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE 'null' END"
+    if isinstance(kind, Float):
+        return f"{_AUDIT_NUMBER}({name})"  # SQLite writes reals its own way (1.0e-07)
+    if isinstance(kind, Integer | Date | String):  # Text is a String
+        return f"json_quote({name})"
+    raise TypeError(f"{column}: no audit JSON for {kind!r}")
+
+
+@functools.cache
+def _audit_insert(file_format: FileFormat) -> str:
+    """INSERT of the audit rows of ``count`` new records of one kind, after ``skip`` others."""
+    table = file_format.model.__table__
+    names = sorted(c.name for c in file_format.stored)  # json's sort_keys order
+    # One printf() per row: a chain of || would copy the growing text once per field.
+    template = "{" + ", ".join(f"{json.dumps(name)}: %s" for name in names) + "}"
+    arguments = ", ".join(_json_value_sql(table.c[name], f"r.{name}") for name in names)
+    owner = (
+        "r.uuid"
+        if file_format is PATIENTS
+        else f"(SELECT p.uuid FROM {Patient.__tablename__} AS p WHERE p.id = r.patient_id)"
+    )
+    columns = ", ".join(_AUDIT_COLUMNS)
+    return (
+        f"INSERT INTO {AuditEntry.__tablename__} ({columns}) "
+        f"SELECT :at, :actor, 'import', '{file_format.kind}', r.uuid, {owner}, NULL, "
+        f"printf('{template}', {arguments}) "
+        f"FROM {file_format.model.__tablename__} AS r WHERE r.id > :after "
+        "ORDER BY r.id LIMIT :count OFFSET :skip"
+    )
 
 
 _IMPORT_CACHE_KIB = -65536  # negative: KiB, so 64 MiB at most, and only while writing
@@ -709,28 +799,6 @@ _AUDIT_COLUMNS = (
     "new_values",
 )
 
-
-# A record's values hold JSON types, dates and instants; those are written in ISO form.
-_iso = operator.methodcaller("isoformat")
-
-
-def _audit_encoder() -> Callable[[dict[str, Any]], str]:
-    """services.audit_json as one C call per record: the same text, dates in ISO form."""
-    encoder = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_iso)
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return encoder.encode
-    # JSONEncoder.encode builds this C encoder anew for every record; build it once.
-    # Records are flat dicts, so the circular-reference markers are not needed.
-    chunks = make(None, _iso, json.encoder.encode_basestring, None, ": ", ", ", True, False, True)
-
-    def encode(values: dict[str, Any]) -> str:
-        return "".join(chunks(values, 0))
-
-    return encode
-
-
-_audit_json = _audit_encoder()
 
 _TO_UTC = operator.methodcaller("astimezone", UTC)
 _NAIVE = operator.methodcaller("replace", tzinfo=None)

@@ -21,9 +21,9 @@ from sps_tracker.exchange.cells import (
     parse_cell,
 )
 from sps_tracker.exchange.csv_export import _iso_instant
-from sps_tracker.exchange.csv_import import _audit_json, stored_instants
+from sps_tracker.exchange.csv_import import stored_instants
 from sps_tracker.exchange.formats import ASSESSMENTS, Cell, Column, format_stored_instant
-from sps_tracker.services import Tracker, audit_json
+from sps_tracker.services import Tracker
 from sps_tracker.storage.types import UTCDateTime
 
 from .conftest import read_rows, record_counts, write_rows
@@ -151,25 +151,6 @@ def test_sql_instants_match_python(moments: list[datetime | None]) -> None:
         for text in stored:
             got = connection.execute(select(_iso_instant(literal(text)))).scalar_one()
             assert got == (None if text is None else format_stored_instant(text))
-
-
-@given(
-    st.dictionaries(
-        st.text(min_size=1, max_size=8),
-        st.one_of(
-            st.none(),
-            st.booleans(),
-            st.integers(),
-            st.floats(allow_nan=False),
-            st.text(),
-            st.dates(),
-            MOMENTS,
-        ),
-        max_size=8,
-    )
-)
-def test_audit_json_is_the_services_text(values: dict[str, Any]) -> None:
-    assert _audit_json(values) == audit_json(values)
 
 
 def test_imported_audit_rows_hold_each_record_as_imported(empty: Tracker, exported: Path) -> None:
