@@ -23,6 +23,12 @@ def run_gui(
     if screenshot is not None:
         # A picture needs no screen; the offscreen platform renders the same widgets.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # PySide6's import hook reads the source of every module imported after it, so the
+    # Qt-free stack (SQLAlchemy, numpy and the app's core) loads first.
+    import numpy  # noqa: F401
+
+    import sps_tracker.domain.analysis
+    import sps_tracker.safety  # noqa: F401
     from sps_tracker.ui.application import create_application, open_main_window
 
     app = create_application()

@@ -17,6 +17,7 @@ from sps_tracker.paths import backups_dir, database_path, ensure_private_dir
 from sps_tracker.services import Tracker
 from sps_tracker.storage.backup import (
     backup_to,
+    content_mark,
     integrity_problems,
     record_counts,
     sync_folder,
@@ -316,8 +317,9 @@ class WritingSession:
                     self._start_backup_pending = True
                 else:
                     # Always before Database.open, so before any upgrade it may run.
-                    self._backup("start", source_checked=True)
-            self._tracker = Tracker.open(self.folder, actor=self.actor)
+                    self._backup("start")
+            # Checked just above, with the folder held: no second integrity check.
+            self._tracker = Tracker.open(self.folder, actor=self.actor, checked=existed)
             if not existed:
                 self._backup("start")
         except BaseException:
@@ -333,15 +335,34 @@ class WritingSession:
         return self._backup("start")
 
     def close(self, *, clean: bool = True) -> None:
-        """Close the database; after a clean run, back it up; then let go of the folder."""
+        """Close the database; after a clean run, back it up; then let go of the folder.
+
+        The exit backup is left out when the newest good backup already holds every
+        record (nothing was written since): a second identical copy protects nothing.
+        """
         try:
             if self._tracker is not None:
                 self._tracker.close()
                 self._tracker = None
                 if clean:
-                    self._backup("exit")
+                    if self._newest_backup_is_current():
+                        log.info("exit backup not needed: nothing changed since the newest backup")
+                    else:
+                        self._backup("exit")
         finally:
             self._lock.release()
+
+    def _newest_backup_is_current(self) -> bool:
+        folder = backups_dir(self.folder)
+        attempt = last_attempt(folder)
+        # After a failed backup, try again: the warning stays until one succeeds.
+        if attempt is None or not attempt.ok:
+            return False
+        newest = newest_good(backup_files(folder))
+        if newest is None:
+            return False
+        mark = content_mark(self.database)
+        return mark is not None and mark == content_mark(newest.path)
 
     def backup_if_due(self) -> Path | None:
         """A scheduled backup when the newest is older than the policy's due_after."""
@@ -363,14 +384,13 @@ class WritingSession:
         finally:
             self._tracker = Tracker.open(self.folder, actor=self.actor)
 
-    def _backup(self, reason: str, *, source_checked: bool = False) -> Path | None:
+    def _backup(self, reason: str) -> Path | None:
         try:
             return automatic_backup(
                 self.database,
                 ensure_private_dir(backups_dir(self.folder)),
                 reason,
                 self.policy,
-                source_checked=source_checked,
             )
         except DatabaseError:
             # Recorded by automatic_backup; the status bar shows it until fixed.

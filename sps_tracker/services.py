@@ -292,8 +292,8 @@ class Tracker:
         self.actor = actor
 
     @classmethod
-    def open(cls, data_dir: Path, actor: str = "") -> Tracker:
-        return cls(Database.open(database_path(data_dir)), actor)
+    def open(cls, data_dir: Path, actor: str = "", *, checked: bool = False) -> Tracker:
+        return cls(Database.open(database_path(data_dir), checked=checked), actor)
 
     def close(self) -> None:
         self.database.dispose()

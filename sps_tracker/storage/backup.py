@@ -14,6 +14,10 @@ from sps_tracker.storage.errors import DatabaseError
 log = logging.getLogger(__name__)
 
 
+class CopyFailedError(DatabaseError):
+    """The copy could not be made or failed its check; it was discarded."""
+
+
 def integrity_problems(path: Path) -> list[str]:
     """What ``PRAGMA integrity_check`` and ``foreign_key_check`` report; empty when sound."""
     try:
@@ -38,27 +42,53 @@ def backup_to(source: Path, target: Path) -> Path:
     # Created private before SQLite writes a byte (its journal copies this mode).
     partial.unlink(missing_ok=True)
     os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        dst = sqlite3.connect(partial)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
-            src.backup(dst)
-            # A single file is easier to keep than one with a -wal beside it.
-            dst.execute("PRAGMA journal_mode=DELETE")
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                # A single file is easier to keep than one with a -wal beside it.
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+    except sqlite3.Error as error:
+        partial.unlink(missing_ok=True)
+        raise CopyFailedError(f"The backup could not be made and was discarded: {error}") from error
+    # The backup API copies pages as they are, so this also checks the database copied.
     problems = integrity_problems(partial)
     if problems:
         partial.unlink(missing_ok=True)
-        raise DatabaseError("The backup failed its check and was discarded: " + problems[0])
+        raise CopyFailedError("The backup failed its check and was discarded: " + problems[0])
     if os.name == "posix":
         partial.chmod(0o600)
     os.replace(partial, target)
     sync_folder(target.parent)
     log.info("backup written")
     return target
+
+
+def content_mark(path: Path) -> tuple[object, ...] | None:
+    """What changes whenever the app writes to the database at ``path``; None if unreadable.
+
+    Every add, edit, delete, restore and import appends an audit row and an upgrade
+    changes the schema revision, so two files with the same mark hold the same records.
+    """
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+            count = connection.execute("SELECT count(*) FROM audit_entry").fetchone()
+            newest = connection.execute(
+                "SELECT id, at, action, record_uuid FROM audit_entry ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return (tuple(revision), count, newest)
 
 
 def sync_folder(folder: Path) -> None:

@@ -131,19 +131,21 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, path: Path) -> Database:
+    def open(cls, path: Path, *, checked: bool = False) -> Database:
         """Open (creating if needed) the database file at ``path``.
 
         An older schema is upgraded after a backup; a newer or foreign one is
-        refused and left untouched.
+        refused and left untouched. ``checked`` skips the integrity check when
+        the caller holds the folder and has just run ``check_database_file``.
         """
         from sps_tracker.paths import ensure_private_dir
 
         ensure_private_dir(path.parent)
         if not path.exists():
             _create_new(path)
+            checked = False
         # A 0-byte file is refused too: it is a truncated database, not a new one.
-        revision = check_database_file(path)
+        revision = check_database_file(path, integrity=not checked)
         database = cls(make_engine(sqlite_url(path)), path)
         if revision is None:
             database.create_schema()

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sps_tracker.storage.backup import (
+    CopyFailedError,
     backup_to,
     integrity_problems,
     parse_backup_name,
@@ -160,29 +161,29 @@ def automatic_backup(
     reason: str,
     policy: BackupPolicy,
     now: datetime | None = None,
-    *,
-    source_checked: bool = False,
 ) -> Path:
     """Back ``database`` up into ``folder``, check the copy, then rotate.
 
-    A database that fails its own check is not copied (the good copies stay),
-    and a copy that fails its check is discarded before anything is pruned.
-    Either failure is recorded and raised as a DatabaseError. ``source_checked``
-    skips the database's own check when the caller has just made it.
+    A copy that fails its check is discarded before anything is pruned, so the
+    good copies stay; the database itself is then checked to say which of the two
+    is damaged. Either failure is recorded and raised as a DatabaseError.
     """
     now = now or datetime.now(UTC)
     try:
-        problems = [] if source_checked else integrity_problems(database)
-        if problems:
-            raise DamagedDatabaseError(
-                f"The database failed its check ({problems[0]}); "
-                "it was not backed up, and the earlier backups were kept."
-            )
         target = folder / timestamped_name(reason, now)
         while target.exists():
             now += timedelta(microseconds=1)
             target = folder / timestamped_name(reason, now)
-        backup_to(database, target)
+        try:
+            backup_to(database, target)
+        except CopyFailedError as failure:
+            problems = integrity_problems(database)
+            if problems:
+                raise DamagedDatabaseError(
+                    f"The database failed its check ({problems[0]}); "
+                    "it was not backed up, and the earlier backups were kept."
+                ) from failure
+            raise
     except (DatabaseError, OSError) as error:
         message = str(error) if isinstance(error, DatabaseError) else f"Backup failed: {error}"
         log.warning("automatic %s backup failed", reason)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
@@ -44,30 +44,19 @@ from sps_tracker.storage.models import (
 )
 from sps_tracker.ui.banner import PatientBanner
 from sps_tracker.ui.commands import AddCommand, DeleteCommand, EditCommand, RestoreCommand
-from sps_tracker.ui.forms.assessment import AssessmentForm
-from sps_tracker.ui.forms.base import EntryForm
-from sps_tracker.ui.forms.fall import FallForm
-from sps_tracker.ui.forms.infusion import InfusionForm
-from sps_tracker.ui.forms.lab import LabForm
-from sps_tracker.ui.forms.medication import MedicationForm
-from sps_tracker.ui.forms.patient import PatientForm
+from sps_tracker.ui.forms import form_class
 from sps_tracker.ui.history import HistoryView, describe
 from sps_tracker.ui.mode import CLINIC, PERSONAL, SettingsDialog, default_user_name
 from sps_tracker.ui.settings import app_settings, stored_mode
 from sps_tracker.ui.widgets import MIN_CONTROL_HEIGHT, enlarge_controls
 
+if TYPE_CHECKING:
+    from sps_tracker.ui.forms.base import EntryForm
+
 log = logging.getLogger(__name__)
 
 # A running app checks hourly whether a scheduled backup is due (the policy says when).
 BACKUP_CHECK_MS = 60 * 60 * 1000
-
-FORMS: dict[type[PatientRecord], type[EntryForm]] = {
-    Assessment: AssessmentForm,
-    Fall: FallForm,
-    InfusionCourse: InfusionForm,
-    MedicationPeriod: MedicationForm,
-    LabResult: LabForm,
-}
 
 
 def draft_record(
@@ -461,7 +450,7 @@ class MainWindow(QMainWindow):
     # -- patients ---------------------------------------------------------
 
     def refresh_patients(self) -> None:
-        wanted = self.patient.id if self.patient else self._last_patient_id()
+        wanted = self.patient.uuid if self.patient else self._last_patient_uuid()
         summaries = self.tracker.list_patients("" if self.mode == PERSONAL else self.search.text())
         self.patient_list.blockSignals(True)
         self.patient_list.clear()
@@ -475,7 +464,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             item.setSizeHint(item.sizeHint().expandedTo(self.search.sizeHint()))
             self.patient_list.addItem(item)
-            if p.id == wanted:
+            if p.uuid == wanted:
                 self.patient_list.setCurrentItem(item)
                 chosen = p
         self.patient_list.blockSignals(False)
@@ -489,20 +478,15 @@ class MainWindow(QMainWindow):
             self.patient_list.blockSignals(True)
             self.patient_list.setCurrentRow(0)
             self.patient_list.blockSignals(False)
-        if chosen is None and self.patient is not None and wanted == self.patient.id:
+        if chosen is None and self.patient is not None and wanted == self.patient.uuid:
             # The active patient is filtered out of the list but stays active: no silent switch.
-            still = [s for s in self.tracker.list_patients() if s.patient.id == wanted]
+            still = [s for s in self.tracker.list_patients() if s.patient.uuid == wanted]
             chosen = still[0].patient if still else None
         self.set_patient(chosen)
 
-    def _last_patient_id(self) -> int | None:
+    def _last_patient_uuid(self) -> str | None:
         uuid = self.settings.value("last_patient")
-        if not uuid:
-            return None
-        for summary in self.tracker.list_patients():
-            if summary.patient.uuid == uuid:
-                return summary.patient.id
-        return None
+        return uuid if isinstance(uuid, str) and uuid else None
 
     def _patient_chosen(self, item: QListWidgetItem | None, _previous: object) -> None:
         if item is None:
@@ -530,7 +514,7 @@ class MainWindow(QMainWindow):
                 self.empty_text.setText(self.tr("No patients yet."))
                 self.empty_button.setText(self.tr("New patient…"))
         else:
-            if self.remember:
+            if self.remember and self.settings.value("last_patient") != patient.uuid:
                 self.settings.setValue("last_patient", patient.uuid)
             self.pages.setCurrentWidget(self.tabs)
             self.refresh_history()
@@ -806,6 +790,8 @@ class MainWindow(QMainWindow):
         self.patient_list.setFocus()
 
     def new_patient(self) -> None:
+        from sps_tracker.ui.forms.patient import PatientForm
+
         form = PatientForm(self, own=self.mode == PERSONAL)
         form.on_save = self._save_new_patient
         self._show_dialog(form)
@@ -830,6 +816,8 @@ class MainWindow(QMainWindow):
                 self.new_patient()
             return
         before = self.tracker.get_patient(self.patient.id)
+        from sps_tracker.ui.forms.patient import PatientForm
+
         form = PatientForm(self, before, own=self.mode == PERSONAL)
 
         def save(values: dict[str, Any]) -> None:
@@ -856,6 +844,8 @@ class MainWindow(QMainWindow):
         assert self.patient is not None
         birth = self.patient.birth_date
         if kind is Assessment:
+            from sps_tracker.ui.forms.assessment import AssessmentForm
+
             personal = self.mode == PERSONAL
             return AssessmentForm(
                 self,
@@ -864,7 +854,7 @@ class MainWindow(QMainWindow):
                 default_source="patient" if personal else "clinician",
                 default_rater=self.patient.display_name if personal else "",
             )
-        form_type: Any = FORMS[kind]
+        form_type: Any = form_class(kind)
         form: EntryForm = form_type(self, record, birth_date=birth)
         return form
 
@@ -1073,12 +1063,19 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         if not self.remember:
             return
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("history/header", self.history.table.horizontalHeader().saveState())
+        state: dict[str, object] = {
+            "window/geometry": self.saveGeometry(),
+            "window/splitter": self.splitter.saveState(),
+            "history/header": self.history.table.horizontalHeader().saveState(),
+        }
         if self.patient is not None:
-            self.settings.setValue("last_patient", self.patient.uuid)
-        self.settings.sync()
+            state["last_patient"] = self.patient.uuid
+        changed = {k: v for k, v in state.items() if self.settings.value(k) != v}
+        # The file is rewritten (and synced to disk) only when something in it changed.
+        for key, value in changed.items():
+            self.settings.setValue(key, value)
+        if changed:
+            self.settings.sync()
 
     def show_about(self) -> None:
         from sps_tracker.ui.about import show_about

@@ -49,6 +49,13 @@ def test_newest_release_is_this_version() -> None:
     assert releases[0].get("version") == __version__.split("+")[0]
 
 
+def test_the_installed_package_carries_this_version() -> None:
+    # pyproject.toml takes the version from sps_tracker/__init__.py: one place to change it.
+    from importlib.metadata import version
+
+    assert version("sps-tracker") == __version__
+
+
 def test_icons_are_the_sizes_they_claim() -> None:
     svg = resources_dir() / "icons" / f"{APP_ID}.svg"
     assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")

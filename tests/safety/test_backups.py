@@ -15,10 +15,22 @@ from sps_tracker.paths import backups_dir, database_path
 from sps_tracker.safety import BackupPolicy, backup_status, list_backups, writing_session
 from sps_tracker.services import Tracker
 from sps_tracker.storage import rotation
-from sps_tracker.storage.backup import integrity_problems, parse_backup_name, timestamped_name
+from sps_tracker.storage.backup import (
+    content_mark,
+    integrity_problems,
+    parse_backup_name,
+    timestamped_name,
+)
 from sps_tracker.storage.errors import DatabaseError
 from sps_tracker.storage.models import Patient
-from sps_tracker.storage.rotation import BackupFile, automatic_backup, backup_files, to_keep
+from sps_tracker.storage.rotation import (
+    BackupFile,
+    automatic_backup,
+    backup_files,
+    newest_good,
+    record_attempt,
+    to_keep,
+)
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -133,6 +145,57 @@ def test_session_backs_up_at_start_and_clean_exit(data_dir: Path) -> None:
     assert status.ok and status.warning == "" and status.last_good_path == newest.path
 
 
+def test_a_session_that_writes_nothing_takes_no_second_copy(data_dir: Path) -> None:
+    make_database(data_dir)
+    with writing_session(data_dir):
+        pass
+    assert [b.reason for b in backup_files(backups_dir(data_dir))] == ["start"]
+    assert backup_status(data_dir).ok
+    # A window closed before its deferred start backup ran: the newest copy is current.
+    session = safety.WritingSession(data_dir)
+    session.open(defer_start_backup=True)
+    session.close()
+    assert [b.reason for b in backup_files(backups_dir(data_dir))] == ["start"]
+    # One edit and the exit backup is taken again, holding the edit.
+    with writing_session(data_dir) as tracker:
+        patient = tracker.list_patients()[0].patient
+        tracker.update_patient(patient.id, display_name="Renamed")
+    newest = newest_good(backup_files(backups_dir(data_dir)))
+    assert newest is not None and newest.reason == "exit"
+    copy = sqlite3.connect(newest.path)
+    assert copy.execute("SELECT display_name FROM patient").fetchall() == [("Renamed",)]
+    copy.close()
+
+
+def test_every_kind_of_write_changes_the_content_mark(data_dir: Path) -> None:
+    database = make_database(data_dir)
+    tracker = Tracker.open(data_dir, actor="test")
+    marks = [content_mark(database)]
+    patient = tracker.add_patient(display_name="Marked", birth_date=date(1970, 1, 1))
+    marks.append(content_mark(database))
+    tracker.update_patient(patient.id, display_name="Marked again")
+    marks.append(content_mark(database))
+    tracker.delete_patient(patient.id)
+    marks.append(content_mark(database))
+    tracker.restore_patient(patient.id)
+    marks.append(content_mark(database))
+    tracker.close()
+    assert None not in marks and len(set(marks)) == len(marks)
+    assert content_mark(data_dir / "missing.db") is None
+
+
+def test_after_a_failed_backup_an_unchanged_session_tries_again(data_dir: Path) -> None:
+    make_database(data_dir)
+    with writing_session(data_dir):
+        pass
+    record_attempt(backups_dir(data_dir), False, "Backup failed: disk full")
+    session = safety.WritingSession(data_dir)
+    session.open(defer_start_backup=True)
+    session.close()
+    assert sorted(b.reason for b in backup_files(backups_dir(data_dir))) == ["exit", "start"]
+    assert backup_status(data_dir).ok
+
+
 def test_a_session_ended_by_an_error_takes_no_exit_backup(data_dir: Path) -> None:
     make_database(data_dir)
     with pytest.raises(RuntimeError), writing_session(data_dir):
@@ -233,6 +296,39 @@ def test_a_damaged_database_is_not_backed_up_over_good_copies(data_dir: Path) ->
         automatic_backup(database, backups_dir(data_dir), "exit", policy)
     assert files(data_dir) == before and good.exists()
     assert backup_status(data_dir).failing
+
+
+def test_a_file_that_is_not_a_database_is_not_backed_up(data_dir: Path) -> None:
+    database = make_database(data_dir)
+    policy = BackupPolicy(last=1, daily=1, weekly=0, monthly=0)
+    good = automatic_backup(database, backups_dir(data_dir), "start", policy)
+    before = files(data_dir)
+    for companion in (database.with_name(database.name + s) for s in ("-wal", "-shm")):
+        companion.unlink(missing_ok=True)
+    database.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(DatabaseError, match="not backed up"):
+        automatic_backup(database, backups_dir(data_dir), "exit", policy)
+    assert files(data_dir) == before and good.exists()
+    assert not list(backups_dir(data_dir).glob("*.partial"))
+
+
+def test_a_sound_backup_checks_the_copy_once_and_not_the_database_before(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The copy holds the database's pages as they are: checking both would double the cost.
+    database = make_database(data_dir)
+    checked: list[str] = []
+    real = rotation.backup_to.__globals__["integrity_problems"]
+
+    def counting(path: Path) -> list[str]:
+        checked.append(path.name)
+        return real(path)
+
+    monkeypatch.setitem(rotation.backup_to.__globals__, "integrity_problems", counting)
+    monkeypatch.setattr(rotation, "integrity_problems", counting)
+    policy = BackupPolicy(last=1, daily=1, weekly=0, monthly=0)
+    target = automatic_backup(database, backups_dir(data_dir), "exit", policy)
+    assert checked == [target.name + ".partial"]
 
 
 def test_session_keeps_working_when_backups_fail(

@@ -472,12 +472,10 @@ def _form_of(kind: type[Record]) -> Any:
         from sps_tracker.ui.forms.patient import PatientForm
 
         return PatientForm(None, None)
-    from sps_tracker.ui.main_window import FORMS
+    from sps_tracker.ui.forms import form_class
 
-    if not issubclass(kind, PatientRecord) or kind not in FORMS:
-        return None
-    form_type: Any = FORMS[kind]
-    return form_type(None, None)
+    form_type: Any = form_class(kind) if issubclass(kind, PatientRecord) else None
+    return None if form_type is None else form_type(None, None)
 
 
 def field_label(kind: type[Record], field: str) -> str:
