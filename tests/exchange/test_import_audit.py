@@ -19,9 +19,12 @@ from sps_tracker.exchange import csv_import
 from sps_tracker.exchange.csv_import import (
     FileReport,
     _add_audit_functions,
+    _FileColumns,
     _Incoming,
     _write_audit,
     _write_records,
+    stored_instants,
+    stored_text_of_cells,
 )
 from sps_tracker.exchange.formats import PATIENTS, RECORD_FORMATS, Cell, FileFormat
 from sps_tracker.services import Tracker, audit_json
@@ -95,15 +98,11 @@ def incoming(file_format: FileFormat, values: dict[str, Any], owner: str) -> _In
     values = {"uuid": str(uuid.uuid4()), **values}
     record_uuid = values["uuid"]
     report = FileReport(file_format.filename, file_format.kind)
+    owner = record_uuid if file_format is PATIENTS else owner
+    # A file of one row, its columns as the import keeps them.
+    columns = _FileColumns([2], {name: [value] for name, value in values.items()}, [owner], {})
     return _Incoming(
-        file_format,
-        report,
-        2,
-        record_uuid,
-        record_uuid if file_format is PATIENTS else owner,
-        values,
-        None,
-        frozenset(values),
+        file_format, report, 2, record_uuid, owner, values, None, frozenset(values), columns
     )
 
 
@@ -226,3 +225,34 @@ def test_audit_rows_follow_the_files_order_when_kinds_interleave(
             )
         ]
     assert logged == order
+
+
+@given(st.lists(INSTANTS, min_size=1), st.booleans())
+def test_instants_in_the_exports_form_become_the_stored_text(
+    moments: list[datetime], whole_seconds: bool
+) -> None:
+    if whole_seconds:
+        moments = [m.replace(microsecond=0) for m in moments]
+    texts = [m.isoformat() for m in moments]
+    got = stored_text_of_cells(texts)
+    read = [datetime.fromisoformat(t) for t in texts]
+    if len({len(t) for t in texts}) == 1:  # one form: whole seconds or microseconds
+        assert got == stored_instants(read)
+    else:
+        assert got is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-04-03T09:30:00Z",
+        "2025-04-03T09:30:00+01:00",
+        "2025-04-03 09:30:00+00:00",
+        "2025-04-03T09:30:00.123+00:00",
+        "2025-04-03T09:30+00:00",
+        "٢٠٢٥-04-03T09:30:00+00:00",
+        "",
+    ],
+)
+def test_other_forms_of_instants_are_formatted_from_their_values(text: str) -> None:
+    assert stored_text_of_cells(["2025-04-03T09:30:00+00:00", text]) is None
