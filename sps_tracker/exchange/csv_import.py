@@ -826,21 +826,27 @@ def _write_records(connection: Connection, new: list[_Incoming]) -> dict[str, in
         if not items:
             continue
         table = file_format.model.__table__
-        # The table's columns in its order, bound a file's rows at a time.
-        bound: dict[str, list[Any]] = {"patient_id": []}
+        # Bound a file's rows at a time; the columns of one file are used as they are.
+        parts: list[dict[str, Sequence[Any]]] = []
         for store, run in itertools.groupby(items, key=operator.attrgetter("columns")):
             values, stored_text, run_owners = _rows_of(store, list(run))
-            bound["patient_id"].extend(map(ids.__getitem__, run_owners))
+            part: dict[str, Sequence[Any]] = {"patient_id": list(map(ids.__getitem__, run_owners))}
             for name, column in values.items():
                 if name in stored_text:
-                    bound_column = stored_text[name]
+                    part[name] = stored_text[name]
                 else:
                     bind = _binder(table.c[name], dialect)
-                    bound_column = column if bind is None else bind(column)
-                bound.setdefault(name, []).extend(bound_column)
+                    part[name] = column if bind is None else bind(column)
+            parts.append(part)
+        bound = parts[0] if len(parts) == 1 else _joined(parts)
         names = [c.name for c in table.columns if c.name in bound]
         _insert_many(connection, file_format.model, names, [bound[name] for name in names])
     return after
+
+
+def _joined(parts: list[dict[str, Sequence[Any]]]) -> dict[str, Sequence[Any]]:
+    """The bound columns of several files of one kind, one after the other."""
+    return {name: [v for part in parts for v in part[name]] for name in parts[0]}
 
 
 def _rows_of(
