@@ -107,7 +107,7 @@ def parse_number(text: str, options: ReadingOptions) -> float:
         raise CellError(f"'{_short(value)}' is not a number") from None
     if math.isnan(number) or math.isinf(number):
         raise CellError(f"'{value}' is not a finite number")
-    return number
+    return number + 0.0  # -0.0 becomes 0.0, the number SQLite stores for it
 
 
 def parse_int(text: str) -> int:
@@ -232,7 +232,7 @@ def column_parser(column: Column, options: ReadingOptions) -> CellParser:
                 number = float(text)
             except ValueError:
                 return slow(text)
-            return number if finite(number) else slow(text)
+            return number + 0.0 if finite(number) else slow(text)
 
         return number_cell
     if cell is Cell.YES_NO:
@@ -316,7 +316,10 @@ def column_reader(column: Column) -> ColumnReader:
                 numbers = list(map(float, texts))
             except ValueError:
                 return None
-            return list(numbers) if all(map(math.isfinite, numbers)) else None
+            if not all(map(math.isfinite, numbers)):
+                return None
+            # -0.0 (== 0.0) becomes 0.0: SQLite stores no negative zero, so the audit has none.
+            return [n + 0.0 for n in numbers] if 0.0 in numbers else list(numbers)
 
         return number_column
     if cell is Cell.YES_NO:

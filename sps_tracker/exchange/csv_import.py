@@ -9,18 +9,33 @@ whose UUID is already known is either unchanged (skipped) or a conflict
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import itertools
 import json
 import logging
 import operator
+import re
 import uuid as uuid_module
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Dialect, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Dialect,
+    Float,
+    Integer,
+    String,
+    func,
+    insert,
+    select,
+)
 
 from sps_tracker.domain import validation
 from sps_tracker.domain.errors import ValidationError
@@ -149,6 +164,22 @@ class _Incoming:
     # Scale totals as typed, when one disagrees with the items marked 1: never stored.
     totals: dict[str, Any] | None
     given: frozenset[str]  # columns present in the file
+    # The file's rows a column at a time, for the write; None when the file has problems.
+    columns: _FileColumns | None = None
+
+
+@dataclass(eq=False, slots=True)
+class _FileColumns:
+    """A file's records a column at a time: the values of the records' dicts, by field.
+
+    The write binds these columns instead of taking every field out of every dict.
+    """
+
+    numbers: list[int]  # the rows as a spreadsheet numbers them
+    values: dict[str, list[Any]]  # every stored field
+    owners: list[str]
+    # Instants whose cells were written in the form SQLite stores (the app's own export).
+    stored_text: dict[str, list[str]]
 
 
 @dataclass(slots=True)
@@ -339,15 +370,19 @@ class _Planner:
             read.append(column_values)
         stored = [k for k, c in enumerate(columns) if c.cell not in (Cell.PATIENT, Cell.TOTAL)]
         stored_names = [header[k] for k in stored]
-        rows: list[tuple[object, ...]] = (
-            list(zip(*(read[k] for k in stored), strict=True)) if stored else [()] * len(fitted)
-        )
         owners = next((read[k] for k, c in enumerate(columns) if c.cell is Cell.PATIENT), None)
         typed_totals = [(header[k], read[k]) for k, c in enumerate(columns) if c.cell is Cell.TOTAL]
         doubtful = _doubtful_totals(header, read, len(fitted)) if typed_totals else set()
         given = frozenset(header)
         # What a left-out column means; columns in the file overwrite nothing else.
         absent = {k: v for k, v in _defaults(file_format).items() if k not in given}
+        if not too_wide and not unreadable:
+            store = self.file_columns(table, file_format, header, read, absent, owners, numbers)
+            if store is not None:
+                _note_stored_instants(store, header, columns, texts_by_column)
+                self.add_rows(file_format, report, store, typed_totals, doubtful, given)
+                return
+        # Some row needs its own message: row by row, in the rows' order.
         stamps = [name for name in _STAMP_COLUMNS if name in given]
         unstamped = [name for name in _STAMP_COLUMNS if name not in given]
         is_patients = file_format is PATIENTS
@@ -357,6 +392,9 @@ class _Planner:
         now = self.now
         missing_uuid = 0
         r = -1
+        rows: list[tuple[object, ...]] = (
+            list(zip(*(read[k] for k in stored), strict=True)) if stored else [()] * len(fitted)
+        )
         for number, _ in table.rows:
             if number in too_wide:
                 self.problem(
@@ -414,6 +452,91 @@ class _Planner:
                 f"{table.name}: {missing_uuid} row(s) have no uuid and get a new one; "
                 "importing the same file again would add them again"
             )
+
+    def file_columns(
+        self,
+        table: CsvTable,
+        file_format: FileFormat,
+        header: list[str],
+        read: list[list[object]],
+        absent: dict[str, Any],
+        owners: list[object] | None,
+        numbers: list[int],
+    ) -> _FileColumns | None:
+        """The file's records a column at a time, or None when some row needs a message.
+
+        The same values as the row-by-row reading gives each record (stamps, new uuids,
+        owners), worked out a column at a time.
+        """
+        count = len(numbers)
+        values: dict[str, list[Any]] = {}
+        for k, name in enumerate(header):
+            if cast(Column, file_format.column(name)).cell not in (Cell.PATIENT, Cell.TOTAL):
+                values[name] = read[k]
+        for name, default in absent.items():
+            values[name] = [default] * count
+        now = self.now
+        for name in _STAMP_COLUMNS:
+            if name in absent:
+                values[name] = [now] * count
+            elif None in values[name]:
+                values[name] = [now if v is None else v for v in values[name]]  # hand-written
+        uuids: list[Any] = values["uuid"]
+        missing = uuids.count(None)
+        if missing:
+            uuids = [str(uuid_module.uuid4()) if u is None else u for u in uuids]
+        if file_format is PATIENTS:
+            owned: list[Any] = uuids
+        elif self.target is not None:
+            owned = [self.target.uuid] * count
+        elif owners is None or None in owners:
+            return None  # a row without its patient
+        else:
+            owned = owners
+        if len(set(uuids)) != count or not self.by_uuid.keys().isdisjoint(uuids):
+            return None  # a uuid used twice
+        if missing:
+            values["uuid"] = uuids
+            self.result.warnings.append(
+                f"{table.name}: {missing} row(s) have no uuid and get a new one; "
+                "importing the same file again would add them again"
+            )
+        return _FileColumns(numbers, values, owned, {})
+
+    def add_rows(
+        self,
+        file_format: FileFormat,
+        report: FileReport,
+        store: _FileColumns,
+        typed_totals: list[tuple[str, list[object]]],
+        doubtful: set[int],
+        given: frozenset[str],
+    ) -> None:
+        """One record per row of ``store``, all of them accepted."""
+        count = len(store.numbers)
+        names = list(store.values)
+        records = list(
+            map(dict, map(zip, itertools.repeat(names), zip(*store.values.values(), strict=True)))
+        )
+        totals: list[dict[str, Any] | None] = [None] * count
+        for r in doubtful:  # only a total that disagrees with its items is checked row by row
+            totals[r] = {name: typed[r] for name, typed in typed_totals}
+        items = list(
+            map(
+                _Incoming,
+                itertools.repeat(file_format),
+                itertools.repeat(report),
+                store.numbers,
+                store.values["uuid"],
+                store.owners,
+                records,
+                totals,
+                itertools.repeat(given),
+                itertools.repeat(store),
+            )
+        )
+        self.by_uuid.update(zip(store.values["uuid"], items, strict=True))
+        self.incoming.extend(items)
 
     def check_owners(self) -> None:
         in_files = {i.uuid for i in self.incoming if i.file_format is PATIENTS}
@@ -618,7 +741,27 @@ def import_csv(
     database: Database, source: Path, options: ImportOptions | None = None
 ) -> ImportResult:
     """Check ``source`` (a folder of CSV files or one file) and import it if all is well."""
-    options = options or ImportOptions()
+    with _cycle_collector_paused():
+        return _import(database, source, options or ImportOptions())
+
+
+@contextlib.contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while importing, as it was before afterwards.
+
+    An import makes about ten objects per row and no reference cycles; the collector
+    would walk the growing heap again and again (0.8 s of a 100,000-row import).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import(database: Database, source: Path, options: ImportOptions) -> ImportResult:
     planner = _Planner(database, source, options)
     planner.plan()
     result = planner.result
@@ -641,34 +784,30 @@ def import_csv(
 def _write(database: Database, new: list[_Incoming], actor: str) -> None:
     """Everything in one transaction: bulk inserts, then one audit row per record."""
     now = datetime.now(UTC)
-    # The audit keeps each record's values as imported (before patient_id is added).
-    audit_columns: list[Sequence[Any]] = [
-        [now] * len(new),
-        [actor] * len(new),
-        ["import"] * len(new),
-        [i.file_format.kind for i in new],
-        [i.uuid for i in new],
-        [i.owner for i in new],
-        [None] * len(new),
-        [_audit_json(i.values) for i in new],
-    ]
     with database.engine.connect() as connection:
         # Room for the UUID indexes' pages: with SQLite's 2 MB default a large import
         # spills and re-reads them many times. Only this connection, only this write.
         cache_size = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
         connection.exec_driver_sql(f"PRAGMA cache_size = {_IMPORT_CACHE_KIB}")
         connection.commit()  # ends the autobegun (empty) transaction of the pragmas
+        _add_audit_functions(connection)
         try:
             with connection.begin():
-                _write_records(connection, new, audit_columns)
+                first_ids = _write_records(connection, new)
+                _write_audit(connection, new, first_ids, now, actor)
         finally:
             connection.exec_driver_sql(f"PRAGMA cache_size = {cache_size}")
             connection.commit()
 
 
-def _write_records(
-    connection: Connection, new: list[_Incoming], audit_columns: list[Sequence[Any]]
-) -> None:
+def _write_records(connection: Connection, new: list[_Incoming]) -> dict[str, int]:
+    """Insert the records; the id each kind's new rows start after, by kind."""
+    after: dict[str, int] = {}
+    for file_format in RECORD_FORMATS:
+        table = file_format.model.__table__
+        after[file_format.kind] = int(
+            connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+        )
     patients = [i for i in new if i.file_format is PATIENTS]
     if patients:
         connection.execute(insert(Patient), [i.values for i in patients])
@@ -681,20 +820,141 @@ def _write_records(
             select(Patient.id, Patient.uuid).where(Patient.uuid.in_(chunk))
         ):
             ids[patient_uuid] = patient_id
+    dialect = connection.dialect
     for file_format in RECORD_FORMATS[1:]:
         items = [i for i in new if i.file_format is file_format]
         if not items:
             continue
-        for i in items:
-            i.values["patient_id"] = ids[i.owner or ""]
         table = file_format.model.__table__
-        names = [c.name for c in table.columns if c.name in items[0].values]
-        records = [i.values for i in items]
-        by_column: list[Sequence[Any]] = [
-            list(map(operator.itemgetter(name), records)) for name in names
-        ]
-        _insert_many(connection, file_format.model, names, by_column)
-    _insert_many(connection, AuditEntry, list(_AUDIT_COLUMNS), audit_columns)
+        # Bound a file's rows at a time; the columns of one file are used as they are.
+        parts: list[dict[str, Sequence[Any]]] = []
+        for store, run in itertools.groupby(items, key=operator.attrgetter("columns")):
+            values, stored_text, run_owners = _rows_of(store, list(run))
+            part: dict[str, Sequence[Any]] = {"patient_id": list(map(ids.__getitem__, run_owners))}
+            for name, column in values.items():
+                if name in stored_text:
+                    part[name] = stored_text[name]
+                else:
+                    bind = _binder(table.c[name], dialect)
+                    part[name] = column if bind is None else bind(column)
+            parts.append(part)
+        bound = parts[0] if len(parts) == 1 else _joined(parts)
+        names = [c.name for c in table.columns if c.name in bound]
+        _insert_many(connection, file_format.model, names, [bound[name] for name in names])
+    return after
+
+
+def _joined(parts: list[dict[str, Sequence[Any]]]) -> dict[str, Sequence[Any]]:
+    """The bound columns of several files of one kind, one after the other."""
+    return {name: [v for part in parts for v in part[name]] for name in parts[0]}
+
+
+def _rows_of(
+    store: _FileColumns | None, run: list[_Incoming]
+) -> tuple[Mapping[str, Sequence[Any]], Mapping[str, Sequence[str]], Sequence[str]]:
+    """The values, stored instants and owners of ``run``, some or all rows of one file."""
+    if store is None:
+        # Only a file with a problem is read row by row, and then nothing is written.
+        raise AssertionError("records without their file's columns")
+    if len(run) == len(store.numbers):
+        return store.values, store.stored_text, store.owners
+    # Some rows are already in the database (unchanged, or kept on a conflict).
+    index = {number: k for k, number in enumerate(store.numbers)}
+    rows = [index[item.row] for item in run]
+
+    def pick(column: Sequence[Any]) -> list[Any]:
+        return [column[k] for k in rows]
+
+    return (
+        {name: pick(column) for name, column in store.values.items()},
+        {name: pick(column) for name, column in store.stored_text.items()},
+        pick(store.owners),
+    )
+
+
+def _write_audit(
+    connection: Connection,
+    new: list[_Incoming],
+    after: dict[str, int],
+    now: datetime,
+    actor: str,
+) -> None:
+    """One audit row per record, in the order of ``new``, built by SQLite from the rows.
+
+    The values are those of the record as inserted (the patient's id left out), in the
+    same JSON text as services.audit_json writes for them: no Python call per record.
+    """
+    (at,) = stored_instants([now])
+    done: dict[str, int] = {}
+    for file_format, run in itertools.groupby(new, key=operator.attrgetter("file_format")):
+        count = sum(1 for _ in run)
+        kind = file_format.kind
+        skip = done.get(kind, 0)
+        done[kind] = skip + count
+        written = connection.exec_driver_sql(
+            _audit_insert(file_format),
+            {"at": at, "actor": actor, "after": after[kind], "count": count, "skip": skip},
+        )
+        if written.rowcount != count:
+            # The new rows' ids do not follow the table's largest (never seen in SQLite's
+            # own rowid choice below 2**63): refuse rather than leave records without audit.
+            raise AssertionError(f"{kind}: {written.rowcount} audit rows for {count} records")
+
+
+_AUDIT_NUMBER = "sps_audit_number"
+
+
+def _audit_number(value: float | int | None) -> str:
+    """A number as json writes it (float repr), for the audit JSON built in SQL."""
+    return json.dumps(value)
+
+
+def _add_audit_functions(connection: Connection) -> None:
+    raw = connection.connection.driver_connection
+    raw.create_function(_AUDIT_NUMBER, 1, _audit_number, deterministic=True)  # type: ignore[union-attr]
+
+
+def _json_value_sql(column: ColumnElement[Any], name: str) -> str:
+    """SQL for a stored value as the JSON text services.audit_json gives its Python value."""
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        # Stored 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC; isoformat() leaves out zero microseconds.
+        return (
+            f"CASE WHEN {name} IS NULL THEN 'null' "
+            f"WHEN substr({name}, 21) = '000000' "
+            f"THEN '\"' || substr({name}, 1, 10) || 'T' || substr({name}, 12, 8) || '+00:00\"' "
+            f"ELSE '\"' || substr({name}, 1, 10) || 'T' || substr({name}, 12) || '+00:00\"' END"
+        )
+    if isinstance(kind, YesNo):
+        return f"CASE {name} WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE 'null' END"
+    if isinstance(kind, Float):
+        return f"{_AUDIT_NUMBER}({name})"  # SQLite writes reals its own way (1.0e-07)
+    if isinstance(kind, Integer | Date | String):  # Text is a String
+        return f"json_quote({name})"
+    raise TypeError(f"{column}: no audit JSON for {kind!r}")
+
+
+@functools.cache
+def _audit_insert(file_format: FileFormat) -> str:
+    """INSERT of the audit rows of ``count`` new records of one kind, after ``skip`` others."""
+    table = file_format.model.__table__
+    names = sorted(c.name for c in file_format.stored)  # json's sort_keys order
+    # One printf() per row: a chain of || would copy the growing text once per field.
+    template = "{" + ", ".join(f"{json.dumps(name)}: %s" for name in names) + "}"
+    arguments = ", ".join(_json_value_sql(table.c[name], f"r.{name}") for name in names)
+    owner = (
+        "r.uuid"
+        if file_format is PATIENTS
+        else f"(SELECT p.uuid FROM {Patient.__tablename__} AS p WHERE p.id = r.patient_id)"
+    )
+    columns = ", ".join(_AUDIT_COLUMNS)
+    return (
+        f"INSERT INTO {AuditEntry.__tablename__} ({columns}) "
+        f"SELECT :at, :actor, 'import', '{file_format.kind}', r.uuid, {owner}, NULL, "
+        f"printf('{template}', {arguments}) "
+        f"FROM {file_format.model.__tablename__} AS r WHERE r.id > :after "
+        "ORDER BY r.id LIMIT :count OFFSET :skip"
+    )
 
 
 _IMPORT_CACHE_KIB = -65536  # negative: KiB, so 64 MiB at most, and only while writing
@@ -710,27 +970,43 @@ _AUDIT_COLUMNS = (
 )
 
 
-# A record's values hold JSON types, dates and instants; those are written in ISO form.
-_iso = operator.methodcaller("isoformat")
+# An instant as the export writes it: SQLite's stored text with 'T' and the offset.
+_WHOLE_SECONDS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\+00:00")
+_MICROSECONDS = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00"
+)
+_SPACE_FOR_T = operator.methodcaller("replace", "T", " ")
+_FRACTION_FOR_OFFSET = operator.methodcaller("replace", "+00:00", ".000000")
+_NO_OFFSET = operator.methodcaller("replace", "+00:00", "")
 
 
-def _audit_encoder() -> Callable[[dict[str, Any]], str]:
-    """services.audit_json as one C call per record: the same text, dates in ISO form."""
-    encoder = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_iso)
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return encoder.encode
-    # JSONEncoder.encode builds this C encoder anew for every record; build it once.
-    # Records are flat dicts, so the circular-reference markers are not needed.
-    chunks = make(None, _iso, json.encoder.encode_basestring, None, ": ", ", ", True, False, True)
+def stored_text_of_cells(texts: Sequence[str]) -> list[str] | None:
+    """What UTCDateTime stores for cells of UTC instants in ISO form (as the export writes
+    them), by replacing characters, or None when a cell has any other form.
 
-    def encode(values: dict[str, Any]) -> str:
-        return "".join(chunks(values, 0))
-
-    return encode
+    The cells must already have been read as instants: this checks the form, not the date.
+    Formatting 100,000 datetimes again costs more than reading them did.
+    """
+    if all(map(_WHOLE_SECONDS.fullmatch, texts)):
+        return list(map(_FRACTION_FOR_OFFSET, map(_SPACE_FOR_T, texts)))
+    if all(map(_MICROSECONDS.fullmatch, texts)):
+        return list(map(_NO_OFFSET, map(_SPACE_FOR_T, texts)))
+    return None
 
 
-_audit_json = _audit_encoder()
+def _note_stored_instants(
+    store: _FileColumns,
+    header: list[str],
+    columns: list[Column],
+    texts_by_column: Sequence[Sequence[str]],
+) -> None:
+    for name, column, texts in zip(header, columns, texts_by_column, strict=True):
+        if column.cell in (Cell.INSTANT, Cell.STAMP):
+            # Every cell in the stored form: none was empty, so none was stamped now.
+            stored = stored_text_of_cells(texts)
+            if stored is not None:
+                store.stored_text[name] = stored
+
 
 _TO_UTC = operator.methodcaller("astimezone", UTC)
 _NAIVE = operator.methodcaller("replace", tzinfo=None)
@@ -783,20 +1059,10 @@ def _binder(column: ColumnElement[Any], dialect: Dialect) -> ColumnBinder | None
 
 
 def _insert_many(
-    connection: Connection, model: type[Base], names: list[str], columns: list[Sequence[Any]]
+    connection: Connection, model: type[Base], names: list[str], bound: list[Sequence[Any]]
 ) -> None:
-    """Core's INSERT of ``names`` (in the table's order) for all rows in one executemany.
-
-    Values come a column at a time, so each type's bind step is one pass over a list.
-    """
-    dialect = connection.dialect
-    table = model.__table__
-    compiled = insert(model).compile(dialect=dialect, column_keys=names)
+    """Core's INSERT of ``names`` (in the table's order), values bound, in one executemany."""
+    compiled = insert(model).compile(dialect=connection.dialect, column_keys=names)
     if list(compiled.positiontup or ()) != names:
         raise AssertionError(f"{model.__name__}: columns out of order: {compiled.positiontup}")
-    bound = list(columns)
-    for k, name in enumerate(names):
-        bind = _binder(table.c[name], dialect)
-        if bind is not None:
-            bound[k] = bind(bound[k])
     connection.exec_driver_sql(compiled.string, list(zip(*bound, strict=True)))

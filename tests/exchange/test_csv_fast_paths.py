@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import itertools
 import json
+import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -13,6 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine, literal, select
 from sqlalchemy.dialects import sqlite
 
+from sps_tracker.exchange import csv_import
 from sps_tracker.exchange.cells import (
     CellError,
     ReadingOptions,
@@ -21,12 +26,12 @@ from sps_tracker.exchange.cells import (
     parse_cell,
 )
 from sps_tracker.exchange.csv_export import _iso_instant
-from sps_tracker.exchange.csv_import import _audit_json, stored_instants
+from sps_tracker.exchange.csv_import import stored_instants
 from sps_tracker.exchange.formats import ASSESSMENTS, Cell, Column, format_stored_instant
-from sps_tracker.services import Tracker, audit_json
+from sps_tracker.services import Tracker
 from sps_tracker.storage.types import UTCDateTime
 
-from .conftest import read_rows, record_counts, write_rows
+from .conftest import read_rows, record_counts, set_cell, write_rows
 
 MOMENTS = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)).map(
     lambda m: m.replace(tzinfo=UTC)
@@ -153,25 +158,6 @@ def test_sql_instants_match_python(moments: list[datetime | None]) -> None:
             assert got == (None if text is None else format_stored_instant(text))
 
 
-@given(
-    st.dictionaries(
-        st.text(min_size=1, max_size=8),
-        st.one_of(
-            st.none(),
-            st.booleans(),
-            st.integers(),
-            st.floats(allow_nan=False),
-            st.text(),
-            st.dates(),
-            MOMENTS,
-        ),
-        max_size=8,
-    )
-)
-def test_audit_json_is_the_services_text(values: dict[str, Any]) -> None:
-    assert _audit_json(values) == audit_json(values)
-
-
 def test_imported_audit_rows_hold_each_record_as_imported(empty: Tracker, exported: Path) -> None:
     header, rows = read_rows(exported / "assessments.csv")
     assert empty.import_csv(exported).written
@@ -241,3 +227,84 @@ def test_instants_with_other_offsets_take_the_careful_way(text: str) -> None:
     column = Column("c", Cell.INSTANT)
     assert column_reader(column)([text]) is None or text.endswith("Z")
     assert column_parser(column, ReadingOptions())(text) == datetime(2025, 4, 3, 8, 30, tzinfo=UTC)
+
+
+def drop_column(path: Path, column: str) -> None:
+    header, rows = read_rows(path)
+    k = header.index(column)
+    write_rows(path, header[:k] + header[k + 1 :], [row[:k] + row[k + 1 :] for row in rows])
+
+
+def edit_cells(path: Path, row: int, **cells: str) -> None:
+    for column, value in cells.items():
+        set_cell(path, row, column, value)
+
+
+SURGERY: dict[str, Callable[[Path], None]] = {
+    "as exported": lambda folder: None,
+    "hand-written cells": lambda folder: (
+        edit_cells(folder / "assessments.csv", 0, uuid="", dsi_total="5"),
+        edit_cells(folder / "assessments.csv", 1, created_at=""),
+    ),
+    "columns left out": lambda folder: (
+        drop_column(folder / "falls.csv", "notes"),
+        drop_column(folder / "falls.csv", "updated_at"),
+        drop_column(folder / "labs.csv", "uuid"),
+    ),
+    "a uuid twice": lambda folder: set_cell(
+        folder / "assessments.csv", 1, "uuid", read_rows(folder / "assessments.csv")[1][0][0]
+    ),
+    "a record without its patient": lambda folder: set_cell(
+        folder / "falls.csv", 0, "patient_uuid", ""
+    ),
+}
+
+
+@pytest.mark.parametrize("surgery", list(SURGERY))
+def test_files_read_a_column_at_a_time_give_what_row_by_row_gives(
+    empty: Tracker, exported: Path, surgery: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    SURGERY[surgery](exported)
+
+    def read(one_by_one: bool) -> tuple[list[tuple[object, ...]], list[str], list[str]]:
+        with monkeypatch.context() as patch:
+            if one_by_one:
+                patch.setattr(csv_import._Planner, "file_columns", lambda *_: None)
+            made = itertools.count()  # the same new uuids, in the same order, both ways
+            patch.setattr(csv_import.uuid_module, "uuid4", lambda: uuid.UUID(int=next(made)))
+            planner = csv_import._Planner(empty.database, exported, csv_import.ImportOptions())
+            planner.now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+            for path in sorted(exported.glob("*.csv")):
+                planner.read_file(path)
+        records = [
+            (i.file.file, i.row, i.uuid, i.owner, list(i.values.items()), i.totals, i.given)
+            for i in planner.incoming
+        ]
+        return records, planner.result.warnings, [str(p) for p in planner.result.problems]
+
+    assert read(one_by_one=False) == read(one_by_one=True)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_is_left_as_it_was(
+    empty: Tracker, exported: Path, enabled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    plan = csv_import._Planner.plan
+
+    def plan_noting(planner: csv_import._Planner) -> None:
+        seen.append(gc.isenabled())
+        plan(planner)
+
+    monkeypatch.setattr(csv_import._Planner, "plan", plan_noting)
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        assert empty.import_csv(exported).written
+        assert gc.isenabled() is enabled
+        set_cell(exported / "falls.csv", 0, "trigger", "nonsense")
+        assert not empty.import_csv(exported).written  # refused, and as it was all the same
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False, False]  # paused while reading and checking
