@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 
 from sps_tracker.domain.analysis import Baseline
 from sps_tracker.domain.reference import BandKind, ReferenceSet, SourceKind
+from sps_tracker.ui.charts.plot import TimePlot
 from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, day_x, pen, short
 
 
@@ -73,7 +74,7 @@ class Overlay:
         self.items.append((scale, item))
         return item
 
-    def add_to(self, plots: Mapping[str, pg.PlotItem]) -> None:
+    def add_to(self, plots: Mapping[str, TimePlot]) -> None:
         for scale, item in self.items:
             item.setZValue(-5)
             plots[scale].addItem(item, ignoreBounds=True)

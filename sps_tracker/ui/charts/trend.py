@@ -26,8 +26,8 @@ from sps_tracker.domain import vocabulary as vocab
 from sps_tracker.domain.reference import ReferenceSet
 from sps_tracker.domain.scales import SCALES, scale
 from sps_tracker.services import ChartData
-from sps_tracker.ui.charts.axis import CalendarAxis
 from sps_tracker.ui.charts.overlays import Overlay, baseline_overlay, reference_overlay
+from sps_tracker.ui.charts.plot import TimePlot
 from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, chart_colours, day_x, pen
 
 RANGES = {"3m": 91, "1y": 365, "all": None}
@@ -74,25 +74,21 @@ class TrendChart(QWidget):
         self.graphics.setBackground(self.colours.background)
         self.comparison_label = pg.LabelItem(justify="left", color=self.colours.foreground)
         self.graphics.addItem(self.comparison_label, row=0, col=0)
-        self.plots: dict[str, pg.PlotItem] = {}
+        self.plots: dict[str, TimePlot] = {}
         for row, s in enumerate(SCALES, start=1):
-            plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": CalendarAxis()})
+            plot = TimePlot()
+            self.graphics.addItem(plot, row=row, col=0)
             plot.setLabel("left", f"{s.abbreviation} (0–{s.maximum})")
             plot.getAxis("left").setTicks([[(i, str(i)) for i in range(s.maximum + 1)]])
             plot.setMouseEnabled(x=True, y=False)
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
             plot.showGrid(x=True, y=True, alpha=self.colours.grid_alpha)
             plot.setYRange(-0.5, s.maximum + 0.9, padding=0)
             plot.setLimits(yMin=-0.6, yMax=s.maximum + 1.0)
             self.plots[s.key] = plot
-        self.falls_plot = self.graphics.addPlot(
-            row=len(SCALES) + 1, col=0, axisItems={"bottom": CalendarAxis()}
-        )
+        self.falls_plot = TimePlot()
+        self.graphics.addItem(self.falls_plot, row=len(SCALES) + 1, col=0)
         self.falls_plot.setLabel("left", self.tr("Falls / 30 d"))
         self.falls_plot.setMouseEnabled(x=True, y=False)
-        self.falls_plot.setMenuEnabled(False)
-        self.falls_plot.hideButtons()
         self.falls_plot.setMaximumHeight(120)
         for plot in (*self.plots.values(), self.falls_plot):
             for axis in ("left", "bottom"):
