@@ -205,7 +205,8 @@ def _score_series(session: Session, patient_id: int) -> ScoreSeries:
         .where(Assessment.patient_id == patient_id, Assessment.deleted_at.is_(None))
         .order_by(Assessment.assessed_at, Assessment.id)
     )
-    rows = session.execute(query).all()
+    # Through the session's connection: plain rows, without the ORM's per-row loading.
+    rows = session.connection().execute(query).all()
     columns = list(zip(*rows, strict=True)) if rows else [()] * (3 + 2 * len(SCALES))
     totals: dict[str, tuple[int, ...]] = {}
     items: dict[str, tuple[tuple[str, ...], ...]] = {}

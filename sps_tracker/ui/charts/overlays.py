@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 
 from sps_tracker.domain.analysis import Baseline
 from sps_tracker.domain.reference import BandKind, ReferenceSet, SourceKind
+from sps_tracker.ui.charts.items import Segments
 from sps_tracker.ui.charts.plot import TimePlot
 from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, day_x, pen, short
 
@@ -48,6 +49,8 @@ class Overlay:
     lines: list[ReferenceLine] = field(default_factory=list)
     legend: list[tuple[pg.GraphicsObject, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # why a band is not drawn
+    # One item per scale and pen: the lines an overlay draws alike are drawn together.
+    segments: dict[tuple[str, int, str, float], Segments] = field(default_factory=dict)
 
     def line(
         self,
@@ -59,9 +62,13 @@ class Overlay:
         style: str,
         name: str,
         width: float = 1.5,
-    ) -> pg.PlotDataItem:
-        item = pg.PlotDataItem([x0, x1], [y, y], pen=pen(colour, width, style))
-        self.items.append((scale, item))
+    ) -> Segments:
+        key = (scale, colour.rgba(), style, width)
+        item = self.segments.get(key)
+        if item is None:
+            item = self.segments[key] = Segments(pen(colour, width, style))
+            self.items.append((scale, item))
+        item.add(x0, y, x1, y)
         self.lines.append(ReferenceLine(scale, y, x0, x1, f"{name}\n{self.source}"))
         return item
 

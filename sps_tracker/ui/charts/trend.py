@@ -26,6 +26,7 @@ from sps_tracker.domain import vocabulary as vocab
 from sps_tracker.domain.reference import ReferenceSet
 from sps_tracker.domain.scales import SCALES, scale
 from sps_tracker.services import ChartData
+from sps_tracker.ui.charts.items import Segments, SpanBars
 from sps_tracker.ui.charts.overlays import Overlay, baseline_overlay, reference_overlay
 from sps_tracker.ui.charts.plot import TimePlot
 from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, chart_colours, day_x, pen
@@ -319,7 +320,7 @@ class TrendChart(QWidget):
         x0 = np.array([day_x(c.first_day) for c in data.courses])
         width = np.array([c.days * DAY_SECONDS for c in data.courses])
         for s in SCALES:
-            spans = pg.BarGraphItem(
+            spans = SpanBars(
                 x0=x0,
                 width=width,
                 y0=-0.6,
@@ -380,9 +381,12 @@ class TrendChart(QWidget):
         symbols = {"start": "t1", "stop": "t", "dose": "d"}
         for s in SCALES:
             plot = self.plots[s.key]
-            for x in self.medication_x:
-                line = pg.InfiniteLine(pos=x, angle=90, pen=pen(self.colours.medication, 1, "dot"))
-                plot.addItem(line, ignoreBounds=True)
+            # From below to above the plot's y limits: as tall as the view can show.
+            days = Segments(
+                pen(self.colours.medication, 1, "dot"),
+                ((x, -1.0, x, s.maximum + 1.5) for x in self.medication_x),
+            )
+            plot.addItem(days, ignoreBounds=True)
             marks = pg.ScatterPlotItem(
                 self.medication_x,
                 np.full(len(self.medication_x), s.maximum + 0.55),

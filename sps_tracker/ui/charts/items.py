@@ -1,0 +1,116 @@
+"""Graphics items that draw many simple shapes of one kind as one item, cheaply."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter, QPen
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
+
+
+class SpanBars(pg.BarGraphItem):  # type: ignore[misc]
+    """Bars that share one bottom and one height (infusion courses), filled in one go.
+
+    Qt fills a scaled rectangle scan line by scan line, so 125 narrow courses the full
+    height of a plot took ~5 ms a paint; here the bars become one row of pixels that is
+    stretched to their height (~0.3 ms). Anything else is drawn by BarGraphItem itself.
+    """
+
+    def paint(self, p: QPainter, *args: Any) -> None:
+        t = p.transform()
+        opts = self.opts
+        if (
+            not self._singleColor
+            or self._sharedPen.style() != Qt.PenStyle.NoPen
+            or self._sharedBrush.style() != Qt.BrushStyle.SolidPattern
+            or t.m12() != 0
+            or t.m21() != 0
+            or np.ndim(opts.get("y0")) != 0
+            or np.ndim(opts.get("height")) != 0
+            or opts.get("x0") is None
+            or opts.get("width") is None
+        ):
+            super().paint(p, *args)
+            return
+        x0 = np.asarray(opts["x0"], dtype=float)
+        x1 = x0 + np.asarray(opts["width"], dtype=float)
+        if not len(x0):
+            return
+        a = x0 * t.m11() + t.dx()
+        b = x1 * t.m11() + t.dx()
+        left, right = np.minimum(a, b), np.maximum(a, b)
+        y0 = float(opts["y0"])
+        y1 = y0 + float(opts["height"])
+        top, bottom = sorted((y0 * t.m22() + t.dy(), y1 * t.m22() + t.dy()))
+        if p.hasClipping():
+            area = t.mapRect(p.clipBoundingRect())
+        else:
+            device = p.device()
+            area = QRectF(0, 0, device.width(), device.height()) if device else QRectF()
+        low = math.floor(max(float(left.min()), area.left()))
+        high = math.ceil(min(float(right.max()), area.right()))
+        if high <= low or bottom <= top:
+            return
+        # Each bar covers the pixels its edges round to, and at least one.
+        first = np.clip(np.rint(left - low).astype(np.int64), 0, high - low)
+        last = np.clip(np.maximum(np.rint(right - low).astype(np.int64), first + 1), 0, high - low)
+        edges = np.zeros(high - low + 1, dtype=np.int64)
+        np.add.at(edges, first, 1)
+        np.add.at(edges, last, -1)
+        covered = np.cumsum(edges[:-1]) > 0
+        colour = self._sharedBrush.color()
+        alpha = colour.alpha()
+        argb = (
+            alpha << 24
+            | (colour.red() * alpha // 255) << 16
+            | (colour.green() * alpha // 255) << 8
+            | (colour.blue() * alpha // 255)
+        )
+        row = np.where(covered, np.uint32(argb), np.uint32(0)).astype(np.uint32)
+        image = QImage(row.data, len(row), 1, QImage.Format.Format_ARGB32_Premultiplied)
+        p.save()
+        p.resetTransform()
+        p.drawImage(QRectF(low, top, len(row), bottom - top), image)
+        p.restore()
+
+
+class Segments(pg.GraphicsObject):  # type: ignore[misc]
+    """Straight segments drawn with one pen: reference lines, medication-change days.
+
+    One item instead of a PlotDataItem (a curve and a scatter) per line. ``opts["pen"]``
+    is what a legend sample draws.
+    """
+
+    def __init__(self, pen: QPen, segments: Iterable[tuple[float, float, float, float]] = ()):
+        super().__init__()
+        self.opts: dict[str, Any] = {"pen": pen}
+        self.lines: list[QLineF] = []
+        self._bounds = QRectF()
+        for segment in segments:
+            self.add(*segment)
+
+    def add(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.prepareGeometryChange()
+        self.lines.append(QLineF(x0, y0, x1, y1))
+        xs = [line.x1() for line in self.lines] + [line.x2() for line in self.lines]
+        ys = [line.y1() for line in self.lines] + [line.y2() for line in self.lines]
+        # A horizontal or vertical line has no area; a sliver keeps it from being culled.
+        width = max(max(xs) - min(xs), 1.0)
+        height = max(max(ys) - min(ys), 1e-3)
+        self._bounds = QRectF(min(xs), min(ys), width, height).adjusted(
+            -width * 1e-3, -height * 1e-3, width * 1e-3, height * 1e-3
+        )
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._bounds
+
+    def paint(
+        self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        p.setPen(self.opts["pen"])
+        p.drawLines(self.lines)
