@@ -7,9 +7,13 @@ axis picks one step that fits and labels every tick it draws.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter, QPen
 
 from sps_tracker.ui.charts.style import day_x
 
@@ -74,7 +78,42 @@ def tick_label(day: date, unit: str, step: int) -> str:
     return day.strftime("%b %Y")
 
 
-class CalendarAxis(pg.DateAxisItem):  # type: ignore[misc]
+def _plain(pen: QPen) -> bool:
+    return (
+        pen.isCosmetic()
+        and pen.widthF() <= 1
+        and pen.style() == Qt.PenStyle.SolidLine
+        and pen.brush().style() == Qt.BrushStyle.SolidPattern
+    )
+
+
+class GridAxisMixin:
+    """Draws straight grid lines and ticks as one-pixel rectangles.
+
+    Qt draws a translucent cosmetic line pixel by pixel: the grid of one plot took ~1 ms
+    a paint; filling the same pixels as a rectangle is one span per row (~0.03 ms).
+    """
+
+    def drawPicture(  # noqa: N802
+        self, p: QPainter, axisSpec: Any, tickSpecs: Any, textSpecs: Any
+    ) -> None:
+        others = []
+        for pen, start, end in tickSpecs:
+            if not _plain(pen) or (start.x() != end.x() and start.y() != end.y()):
+                others.append((pen, start, end))
+                continue
+            # The pixels an aliased one-pixel line covers: from floor to floor, inclusive.
+            left, right = sorted((math.floor(start.x()), math.floor(end.x())))
+            top, bottom = sorted((math.floor(start.y()), math.floor(end.y())))
+            p.fillRect(QRectF(left, top, right - left + 1, bottom - top + 1), pen.color())
+        super().drawPicture(p, axisSpec, others, textSpecs)  # type: ignore[misc]
+
+
+class GridAxis(GridAxisMixin, pg.AxisItem):  # type: ignore[misc]
+    """A value axis whose grid lines are cheap to paint."""
+
+
+class CalendarAxis(GridAxisMixin, pg.DateAxisItem):  # type: ignore[misc]
     """Bottom axis in epoch seconds, labelled in this computer's local calendar."""
 
     def __init__(self, orientation: str = "bottom", **kwargs: object) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 
 from sps_tracker.domain.analysis import Baseline
 from sps_tracker.domain.reference import BandKind, ReferenceSet, SourceKind
-from sps_tracker.ui.charts.items import Segments
+from sps_tracker.ui.charts.items import Segments, SpanBars
 from sps_tracker.ui.charts.plot import TimePlot
 from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, day_x, pen, short
 
@@ -74,10 +74,8 @@ class Overlay:
 
     def band(
         self, scale: str, low: float, high: float, x0: float, x1: float, colour: QColor
-    ) -> pg.BarGraphItem:
-        item = pg.BarGraphItem(
-            x0=[x0], width=[x1 - x0], y0=[low], height=[high - low], brush=colour, pen=None
-        )
+    ) -> SpanBars:
+        item = SpanBars(x0=[x0], width=[x1 - x0], y0=low, height=high - low, brush=colour, pen=None)
         self.items.append((scale, item))
         return item
 

@@ -12,7 +12,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsGridLayout, QGraphicsItem, QSizePolicy
 
-from sps_tracker.ui.charts.axis import CalendarAxis
+from sps_tracker.ui.charts.axis import CalendarAxis, GridAxis
 
 
 class TimePlot(pg.GraphicsWidget):  # type: ignore[misc]
@@ -32,7 +32,7 @@ class TimePlot(pg.GraphicsWidget):  # type: ignore[misc]
         self.setLayout(self.grid)
         self.vb = pg.ViewBox(parent=self, enableMenu=False)
         self.axes: dict[str, pg.AxisItem] = {
-            "left": pg.AxisItem("left", parent=self),
+            "left": GridAxis("left", parent=self),
             "bottom": CalendarAxis(parent=self),
         }
         self.grid.addItem(self.vb, 0, 1)
