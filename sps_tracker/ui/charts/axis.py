@@ -7,7 +7,6 @@ axis picks one step that fits and labels every tick it draws.
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -102,10 +101,13 @@ class GridAxisMixin:
             if not _plain(pen) or (start.x() != end.x() and start.y() != end.y()):
                 others.append((pen, start, end))
                 continue
-            # The pixels an aliased one-pixel line covers: from floor to floor, inclusive.
-            left, right = sorted((math.floor(start.x()), math.floor(end.x())))
-            top, bottom = sorted((math.floor(start.y()), math.floor(end.y())))
-            p.fillRect(QRectF(left, top, right - left + 1, bottom - top + 1), pen.color())
+            # The pixels an aliased one-pixel line covers: centred on the line, rounded by Qt
+            # where the picture is played (the axis may sit at a fractional position).
+            left, right = sorted((start.x(), end.x()))
+            top, bottom = sorted((start.y(), end.y()))
+            p.fillRect(
+                QRectF(left - 0.5, top - 0.5, right - left + 1, bottom - top + 1), pen.color()
+            )
         super().drawPicture(p, axisSpec, others, textSpecs)  # type: ignore[misc]
 
 

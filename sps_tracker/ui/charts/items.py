@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF, Qt
-from PySide6.QtGui import QImage, QPainter, QPen
-from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsSimpleTextItem, QStyleOptionGraphicsItem, QWidget
 
 
 class SpanBars(pg.BarGraphItem):  # type: ignore[misc]
@@ -37,16 +37,26 @@ class SpanBars(pg.BarGraphItem):  # type: ignore[misc]
         ):
             super().paint(p, *args)
             return
-        x0 = np.asarray(opts["x0"], dtype=float)
-        x1 = x0 + np.asarray(opts["width"], dtype=float)
-        if not len(x0):
-            return
-        a = x0 * t.m11() + t.dx()
-        b = x1 * t.m11() + t.dx()
-        left, right = np.minimum(a, b), np.maximum(a, b)
         y0 = float(opts["y0"])
         y1 = y0 + float(opts["height"])
         top, bottom = sorted((y0 * t.m22() + t.dy(), y1 * t.m22() + t.dy()))
+        if len(opts["x0"]) <= 4:
+            # A few wide bands (trial windows): one device-pixel rectangle each.
+            colour = self._sharedBrush.color()
+            p.save()
+            p.resetTransform()
+            for start, width in zip(opts["x0"], opts["width"], strict=True):
+                a, b = sorted((start * t.m11() + t.dx(), (start + width) * t.m11() + t.dx()))
+                left = round(a)
+                right = max(round(b), left + 1)
+                p.fillRect(QRectF(left, top, right - left, bottom - top), colour)
+            p.restore()
+            return
+        x0 = np.asarray(opts["x0"], dtype=float)
+        x1 = x0 + np.asarray(opts["width"], dtype=float)
+        a = x0 * t.m11() + t.dx()
+        b = x1 * t.m11() + t.dx()
+        left, right = np.minimum(a, b), np.maximum(a, b)
         if p.hasClipping():
             area = t.mapRect(p.clipBoundingRect())
         else:
@@ -59,9 +69,8 @@ class SpanBars(pg.BarGraphItem):  # type: ignore[misc]
         # Each bar covers the pixels its edges round to, and at least one.
         first = np.clip(np.rint(left - low).astype(np.int64), 0, high - low)
         last = np.clip(np.maximum(np.rint(right - low).astype(np.int64), first + 1), 0, high - low)
-        edges = np.zeros(high - low + 1, dtype=np.int64)
-        np.add.at(edges, first, 1)
-        np.add.at(edges, last, -1)
+        size = high - low + 1
+        edges = np.bincount(first, minlength=size) - np.bincount(last, minlength=size)
         covered = np.cumsum(edges[:-1]) > 0
         colour = self._sharedBrush.color()
         alpha = colour.alpha()
@@ -112,5 +121,54 @@ class Segments(pg.GraphicsObject):  # type: ignore[misc]
     def paint(
         self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        p.setPen(self.opts["pen"])
-        p.drawLines(self.lines)
+        pen = self.opts["pen"]
+        t = p.transform()
+        p.setPen(pen)
+        if not pen.isCosmetic() or t.isRotating():
+            p.drawLines(self.lines)
+            return
+        # Dashes and dots are stroked several times quicker in device pixels than through
+        # the view's scaling; a cosmetic pen looks the same either way.
+        p.save()
+        p.resetTransform()
+        p.drawLines([t.map(line) for line in self.lines])
+        p.restore()
+
+
+class LegendLabel(pg.GraphicsWidget):  # type: ignore[misc]
+    """A legend entry's name as plain text: LabelItem lays out HTML for each entry.
+
+    Same size and place as LabelItem's text (a 4-pixel margin all round); ``text`` as there.
+    """
+
+    def __init__(self, text: str, colour: QColor, size: str) -> None:
+        super().__init__()
+        self.text = text
+        self.item = QGraphicsSimpleTextItem(text, self)
+        font = QFont(self.item.font())
+        if size.endswith("pt"):
+            font.setPointSizeF(float(size[:-2]))
+        self.item.setFont(font)
+        self.item.setBrush(QBrush(colour))
+        self.item.setPos(4, 4)
+        bounds = self.item.boundingRect()
+        self.setMinimumSize(bounds.width() + 8, bounds.height() + 8)
+        self.setPreferredSize(bounds.width() + 8, bounds.height() + 8)
+
+
+class Legend(pg.LegendItem):  # type: ignore[misc]
+    """pyqtgraph's legend with plain-text labels, filled in one go."""
+
+    def addItem(self, item: Any, name: str) -> None:  # noqa: N802
+        self.add_entries([(item, name)])
+
+    def add_entries(self, entries: Iterable[tuple[Any, str]]) -> None:
+        colour = pg.mkColor(self.opts["labelTextColor"] or pg.getConfigOption("foreground"))
+        size = self.opts["labelTextSize"]
+        for item, name in entries:
+            label = LegendLabel(name, colour, size)
+            sample = item if isinstance(item, self.sampleType) else self.sampleType(item)
+            sample.sigClicked.connect(self.sigSampleClicked)
+            self.items.append((sample, label))
+            self._addItemToLayout(sample, label)
+        self.updateSize()

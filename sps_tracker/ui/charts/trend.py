@@ -26,7 +26,7 @@ from sps_tracker.domain import vocabulary as vocab
 from sps_tracker.domain.reference import ReferenceSet
 from sps_tracker.domain.scales import SCALES, scale
 from sps_tracker.services import ChartData
-from sps_tracker.ui.charts.items import Segments, SpanBars
+from sps_tracker.ui.charts.items import Legend, Segments, SpanBars
 from sps_tracker.ui.charts.overlays import Overlay, baseline_overlay, reference_overlay
 from sps_tracker.ui.charts.plot import TimePlot
 from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, chart_colours, day_x, pen
@@ -104,7 +104,7 @@ class TrendChart(QWidget):
             update = lambda *_, k=key: self._update_symbols(k)  # noqa: E731
             plot.vb.sigXRangeChanged.connect(update)
             plot.vb.sigResized.connect(update)
-        self.legend = pg.LegendItem(
+        self.legend = Legend(
             colCount=2, labelTextColor=self.colours.foreground, labelTextSize="9pt"
         )
         self.graphics.addItem(self.legend, row=len(SCALES) + 2, col=0)
@@ -503,8 +503,7 @@ class TrendChart(QWidget):
             check = self.overlay_checks.get(key)
             if check is None or check.isChecked():
                 entries.extend(overlay.legend)
-        for item, name in entries:
-            self.legend.addItem(item, name)
+        self.legend.add_entries(entries)
 
     # -- ranges -------------------------------------------------------------------
 
