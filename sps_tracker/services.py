@@ -15,8 +15,8 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from operator import attrgetter
+from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -152,14 +152,54 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ChartCourse:
+    """What the charts show of an infusion course (its span and dose on hover)."""
+
+    first_day: date
+    days: int
+    product: str
+    total_grams: float | None
+    grams_per_kg: float | None
+    dosing_weight_kg: float | None
+
+    @property
+    def last_day(self) -> date:
+        return self.first_day + timedelta(days=self.days - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartFall:
+    """What the charts show of a fall."""
+
+    occurred_at: datetime
+    trigger: str
+    injury: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChartMedication:
+    """What the charts show of a medication period (its starts, stops and dose changes)."""
+
+    drug: str
+    daily_dose: float
+    dose_unit: str
+    start_date: date
+    stop_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class ChartData:
-    """Everything the charts of one patient draw, read at once (issue 4)."""
+    """Everything the charts of one patient draw, read at once (issue 4).
+
+    Courses, falls and medication periods come as the few values the charts show, read
+    as plain rows: hundreds of full records cost the loader more than drawing them.
+    """
 
     patient: Patient
     scores: ScoreSeries
-    courses: list[InfusionCourse]
-    falls: list[Fall]
-    medications: list[MedicationPeriod]
+    courses: list[ChartCourse]
+    falls: list[ChartFall]
+    medications: list[ChartMedication]
 
     @property
     def course_starts(self) -> list[date]:
@@ -221,6 +261,21 @@ def _live(session: Session, kind: type[R], patient_id: int) -> list[R]:
     """A patient's live records of one kind in time order (as Tracker.records)."""
     query = select(kind).where(kind.patient_id == patient_id, kind.deleted_at.is_(None))
     return sorted(session.scalars(query.order_by(kind.id)), key=when)
+
+
+def _live_rows(
+    session: Session, kind: type[PatientRecord], patient_id: int, *columns: Any
+) -> list[Any]:
+    """Some columns of a patient's live records of one kind, in the order of ``_live``.
+
+    The first column is the one ``models.when`` places the record by.
+    """
+    query = (
+        select(*columns)
+        .where(kind.patient_id == patient_id, kind.deleted_at.is_(None))
+        .order_by(kind.id)
+    )
+    return sorted(session.connection().execute(query).all(), key=itemgetter(0))
 
 
 def _validator(kind: type[Record]) -> Callable[..., None]:
@@ -481,9 +536,39 @@ class Tracker:
             if patient is None or patient.deleted_at is not None:
                 raise NotFoundError(f"No {Patient.label.lower()} number {patient_id}")
             series = _score_series(session, patient_id)
-            courses = _live(session, InfusionCourse, patient_id)
-            falls = _live(session, Fall, patient_id)
-            medications = _live(session, MedicationPeriod, patient_id)
+            courses = [
+                ChartCourse(*row)
+                for row in _live_rows(
+                    session,
+                    InfusionCourse,
+                    patient_id,
+                    InfusionCourse.first_day,
+                    InfusionCourse.days,
+                    InfusionCourse.product,
+                    InfusionCourse.total_grams,
+                    InfusionCourse.grams_per_kg,
+                    InfusionCourse.dosing_weight_kg,
+                )
+            ]
+            falls = [
+                ChartFall(*row)
+                for row in _live_rows(
+                    session, Fall, patient_id, Fall.occurred_at, Fall.trigger, Fall.injury
+                )
+            ]
+            medications = [
+                ChartMedication(*row)
+                for row in _live_rows(
+                    session,
+                    MedicationPeriod,
+                    patient_id,
+                    MedicationPeriod.drug,
+                    MedicationPeriod.daily_dose,
+                    MedicationPeriod.dose_unit,
+                    MedicationPeriod.start_date,
+                    MedicationPeriod.stop_date,
+                )
+            ]
         return ChartData(patient, series, courses, falls, medications)
 
     def reference_sets(self) -> tuple[list[ReferenceSet], list[ValidationError]]:
