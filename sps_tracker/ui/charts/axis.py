@@ -87,7 +87,7 @@ def _plain(pen: QPen) -> bool:
 
 
 class GridAxisMixin:
-    """Draws straight grid lines and ticks as one-pixel rectangles.
+    """Draws horizontal grid lines and ticks as one-pixel-high rectangles.
 
     Qt draws a translucent cosmetic line pixel by pixel: the grid of one plot took ~1 ms
     a paint; filling the same pixels as a rectangle is one span per row (~0.03 ms).
@@ -98,7 +98,9 @@ class GridAxisMixin:
     ) -> None:
         others = []
         for pen, start, end in tickSpecs:
-            if not _plain(pen) or (start.x() != end.x() and start.y() != end.y()):
+            # Only horizontal ones: a rectangle of many rows is blended in several threads,
+            # and waiting for them costs more than the line did.
+            if not _plain(pen) or start.y() != end.y():
                 others.append((pen, start, end))
                 continue
             # The pixels an aliased one-pixel line covers: centred on the line, rounded by Qt

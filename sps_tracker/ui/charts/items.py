@@ -18,7 +18,9 @@ class SpanBars(pg.BarGraphItem):  # type: ignore[misc]
 
     Qt fills a scaled rectangle scan line by scan line, so 125 narrow courses the full
     height of a plot took ~5 ms a paint; here the bars become one row of pixels that is
-    stretched to their height (~0.3 ms). Anything else is drawn by BarGraphItem itself.
+    stretched to their height (~0.3 ms); a stretched image is also blended in one thread,
+    where Qt splits a translucent fill of many rows over its thread pool and waits for it.
+    Anything else is drawn by BarGraphItem itself.
     """
 
     def paint(self, p: QPainter, *args: Any) -> None:
@@ -40,18 +42,6 @@ class SpanBars(pg.BarGraphItem):  # type: ignore[misc]
         y0 = float(opts["y0"])
         y1 = y0 + float(opts["height"])
         top, bottom = sorted((y0 * t.m22() + t.dy(), y1 * t.m22() + t.dy()))
-        if len(opts["x0"]) <= 4:
-            # A few wide bands (trial windows): one device-pixel rectangle each.
-            colour = self._sharedBrush.color()
-            p.save()
-            p.resetTransform()
-            for start, width in zip(opts["x0"], opts["width"], strict=True):
-                a, b = sorted((start * t.m11() + t.dx(), (start + width) * t.m11() + t.dx()))
-                left = round(a)
-                right = max(round(b), left + 1)
-                p.fillRect(QRectF(left, top, right - left, bottom - top), colour)
-            p.restore()
-            return
         x0 = np.asarray(opts["x0"], dtype=float)
         x1 = x0 + np.asarray(opts["width"], dtype=float)
         a = x0 * t.m11() + t.dx()
