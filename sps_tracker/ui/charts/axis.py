@@ -93,6 +93,17 @@ class GridAxisMixin:
     a paint; filling the same pixels as a rectangle is one span per row (~0.03 ms).
     """
 
+    def _updateLabel(self) -> None:  # noqa: N802
+        # AxisItem lays the label's HTML out again on every pen, range or label change
+        # (some 60 times while a chart is built); only a changed text needs it.
+        text = self.labelString()  # type: ignore[attr-defined]
+        if text != getattr(self, "_label_text", None):
+            self._label_text = text
+            self.label.setHtml(text)  # type: ignore[attr-defined]
+        self._adjustSize()  # type: ignore[attr-defined]
+        self.picture = None
+        self.update()  # type: ignore[attr-defined]
+
     def drawPicture(  # noqa: N802
         self, p: QPainter, axisSpec: Any, tickSpecs: Any, textSpecs: Any
     ) -> None:

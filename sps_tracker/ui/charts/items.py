@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsSimpleTextItem, QStyleOptionGraphicsItem, QWidget
@@ -149,6 +150,9 @@ class LegendLabel(pg.GraphicsWidget):  # type: ignore[misc]
 class Legend(pg.LegendItem):  # type: ignore[misc]
     """pyqtgraph's legend with plain-text labels, filled in one go."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, sampleType=KeySample, **kwargs)
+
     def addItem(self, item: Any, name: str) -> None:  # noqa: N802
         self.add_entries([(item, name)])
 
@@ -162,3 +166,47 @@ class Legend(pg.LegendItem):  # type: ignore[misc]
             self.items.append((sample, label))
             self._addItemToLayout(sample, label)
         self.updateSize()
+
+
+class SourceKey(pg.GraphicsObject):  # type: ignore[misc]
+    """A legend key for one source of ratings: its line and point symbol; never plotted.
+
+    Clicking the key hides or shows it (as ItemSample does with any item); the chart
+    follows its visibility. Lighter than the PlotDataItem it replaces, which also drew
+    its symbol in pyqtgraph's default colours rather than the plotted ones.
+    """
+
+    def __init__(
+        self, line_pen: QPen, symbol: str, size: float, symbol_pen: QPen, symbol_brush: Any
+    ) -> None:
+        super().__init__()
+        self.opts: dict[str, Any] = {
+            "pen": line_pen,
+            "symbol": symbol,
+            "size": size,
+            "symbol_pen": symbol_pen,
+            "brush": symbol_brush,
+        }
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return QRectF()
+
+    def paint(self, *args: Any) -> None:
+        pass
+
+
+class KeySample(pg.ItemSample):  # type: ignore[misc]
+    """ItemSample that also draws a SourceKey: the line, then the symbol with its own pen."""
+
+    def paint(self, p: QPainter, *args: Any) -> None:
+        key = self.item
+        if not isinstance(key, SourceKey) or not key.isVisible():
+            super().paint(p, *args)
+            return
+        opts = key.opts
+        p.setPen(pg.mkPen(opts["pen"]))
+        p.drawLine(0, 11, 20, 11)
+        p.translate(10, 10)
+        drawSymbol(
+            p, opts["symbol"], opts["size"], pg.mkPen(opts["symbol_pen"]), pg.mkBrush(opts["brush"])
+        )

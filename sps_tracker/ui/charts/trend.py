@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -26,7 +27,7 @@ from sps_tracker.domain import vocabulary as vocab
 from sps_tracker.domain.reference import ReferenceSet
 from sps_tracker.domain.scales import SCALES, scale
 from sps_tracker.services import ChartData
-from sps_tracker.ui.charts.items import Legend, Segments, SpanBars
+from sps_tracker.ui.charts.items import Legend, Segments, SourceKey, SpanBars
 from sps_tracker.ui.charts.overlays import Overlay, baseline_overlay, reference_overlay
 from sps_tracker.ui.charts.plot import TimePlot
 from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, chart_colours, day_x, pen
@@ -228,7 +229,7 @@ class TrendChart(QWidget):
             return today - 30 * DAY_SECONDS, today + DAY_SECONDS
         return min(xs), max(xs)
 
-    def _source_style(self, source: str) -> tuple[str, dict[str, object]]:
+    def _source_style(self, source: str) -> tuple[str, dict[str, Any]]:
         c = self.colours
         if source == "clinician":
             return self.tr("Clinician examination"), {
@@ -279,7 +280,13 @@ class TrendChart(QWidget):
                 self.symbol_data[(key, source)] = (xs, ys)
             # The legend samples line and symbol from one item that is never plotted;
             # clicking it shows or hides this source's scores in every plot.
-            sample = pg.PlotDataItem(**style)
+            sample = SourceKey(
+                style["pen"],
+                style["symbol"],
+                style["symbolSize"],
+                style["symbolPen"],
+                style["symbolBrush"],
+            )
             self.source_samples[sample] = source
             self.legend_entries.append((sample, name))
 
