@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QGraphicsScene,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -70,8 +71,14 @@ class TrendChart(QWidget):
         self.medication_events: list[analysis.MedicationEvent] = []
         self.extent = (0.0, DAY_SECONDS)
         self.legend_entries: list[tuple[pg.GraphicsObject, str]] = []
+        # Chart data leaves the items of each assessment out; hover asks for one at a time.
+        self.items_lookup: Callable[[int], Mapping[str, tuple[str, ...]]] | None = None
+        self._items_read: dict[int, dict[str, tuple[str, ...]]] = {}
 
         self.graphics = pg.GraphicsLayoutWidget()
+        # A hundred items that move with every pan and zoom: Qt's BSP index of them costs
+        # more to keep up than scanning them when painting or hit-testing.
+        self.graphics.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.graphics.setAccessibleName(self.tr("DSI and HSS over time"))
         self.graphics.setBackground(self.colours.background)
         self.comparison_label = pg.LabelItem(justify="left", color=self.colours.foreground)
@@ -157,6 +164,7 @@ class TrendChart(QWidget):
         ``placed`` is ``data.scores.placed(None)`` when the caller has worked it out already.
         """
         self.data = data
+        self._items_read.clear()
         for plot in (*self.plots.values(), self.falls_plot):
             plot.clear()
         self.legend.clear()
@@ -586,9 +594,22 @@ class TrendChart(QWidget):
         who = vocab.label(vocab.ASSESSMENT_SOURCES, scores.sources[index])
         s = scale(scale_key)
         total = scores.totals[scale_key][index]
-        present = [s.item(k).label for k in scores.items[scale_key][index]]
+        present = [s.item(k).label for k in self._items_at(scale_key, index)]
         items = ", ".join(present) if present else self.tr("none")
         return f"{when} · {who}\n{s.abbreviation} {total} of {s.maximum}: {items}"
+
+    def _items_at(self, scale_key: str, index: int) -> tuple[str, ...]:
+        """The items present at one assessment: from the series, else read when hovered."""
+        assert self.data is not None
+        scores = self.data.scores
+        column = scores.items.get(scale_key)
+        if column is not None:
+            return column[index]
+        record_id = scores.record_ids[index]
+        found = self._items_read.get(record_id)
+        if found is None and self.items_lookup is not None:
+            found = self._items_read[record_id] = dict(self.items_lookup(record_id))
+        return (found or {}).get(scale_key, ())
 
     def _describe_course(self, x: float) -> str:
         assert self.data is not None
