@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsGridLayout, QGraphicsItem, QSizePolicy
 
 from sps_tracker.ui.charts.axis import CalendarAxis, GridAxis
@@ -22,7 +23,8 @@ class TimePlot(pg.GraphicsWidget):  # type: ignore[misc]
     ``getAxis``, ``setLabel``, ``showGrid`` and the view box's range methods).
     """
 
-    def __init__(self, parent: QGraphicsItem | None = None) -> None:
+    def __init__(self, label: str, foreground: QColor, parent: QGraphicsItem | None = None) -> None:
+        """``label`` names the left axis; axes, ticks and text are drawn in ``foreground``."""
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.grid = QGraphicsGridLayout()
@@ -31,10 +33,13 @@ class TimePlot(pg.GraphicsWidget):  # type: ignore[misc]
         self.grid.setVerticalSpacing(0)
         self.setLayout(self.grid)
         self.vb = pg.ViewBox(parent=self, enableMenu=False)
+        # Pens given at construction: each later change lays the axis label out again.
         self.axes: dict[str, pg.AxisItem] = {
-            "left": GridAxis("left", parent=self),
-            "bottom": CalendarAxis(parent=self),
+            "left": GridAxis("left", pen=foreground, textPen=foreground, parent=self),
+            "bottom": CalendarAxis(pen=foreground, textPen=foreground, parent=self),
         }
+        self.axes["left"].setLabel(label)
+        self.axes["left"].setWidth(60)
         self.grid.addItem(self.vb, 0, 1)
         self.grid.addItem(self.axes["left"], 0, 0)
         self.grid.addItem(self.axes["bottom"], 1, 1)

@@ -82,28 +82,22 @@ class TrendChart(QWidget):
         self.graphics.setAccessibleName(self.tr("DSI and HSS over time"))
         self.graphics.setBackground(self.colours.background)
         self.comparison_label = pg.LabelItem(justify="left", color=self.colours.foreground)
-        self.graphics.addItem(self.comparison_label, row=0, col=0)
+        self._place(self.comparison_label, 0)
         self.plots: dict[str, TimePlot] = {}
+        foreground = self.colours.foreground
         for row, s in enumerate(SCALES, start=1):
-            plot = TimePlot()
-            self.graphics.addItem(plot, row=row, col=0)
-            plot.setLabel("left", f"{s.abbreviation} (0–{s.maximum})")
+            plot = TimePlot(f"{s.abbreviation} (0–{s.maximum})", foreground)
+            self._place(plot, row)
             plot.getAxis("left").setTicks([[(i, str(i)) for i in range(s.maximum + 1)]])
-            plot.setMouseEnabled(x=True, y=False)
             plot.showGrid(x=True, y=True, alpha=self.colours.grid_alpha)
             plot.setYRange(-0.5, s.maximum + 0.9, padding=0)
             plot.setLimits(yMin=-0.6, yMax=s.maximum + 1.0)
             self.plots[s.key] = plot
-        self.falls_plot = TimePlot()
-        self.graphics.addItem(self.falls_plot, row=len(SCALES) + 1, col=0)
-        self.falls_plot.setLabel("left", self.tr("Falls / 30 d"))
-        self.falls_plot.setMouseEnabled(x=True, y=False)
+        self.falls_plot = TimePlot(self.tr("Falls / 30 d"), foreground)
+        self._place(self.falls_plot, len(SCALES) + 1)
         self.falls_plot.setMaximumHeight(120)
         for plot in (*self.plots.values(), self.falls_plot):
-            for axis in ("left", "bottom"):
-                plot.getAxis(axis).setPen(self.colours.foreground)
-                plot.getAxis(axis).setTextPen(self.colours.foreground)
-            plot.getAxis("left").setWidth(60)
+            plot.setMouseEnabled(x=True, y=False)
             if plot is not self.plots[SCALES[0].key]:
                 plot.setXLink(self.plots[SCALES[0].key])
             # Ranges are set once per patient (show_range): adding items must not refit them.
@@ -112,10 +106,8 @@ class TrendChart(QWidget):
             update = lambda *_, k=key: self._update_symbols(k)  # noqa: E731
             plot.vb.sigXRangeChanged.connect(update)
             plot.vb.sigResized.connect(update)
-        self.legend = Legend(
-            colCount=2, labelTextColor=self.colours.foreground, labelTextSize="9pt"
-        )
-        self.graphics.addItem(self.legend, row=len(SCALES) + 2, col=0)
+        self.legend = Legend(colCount=2, labelTextColor=foreground, labelTextSize="9pt")
+        self._place(self.legend, len(SCALES) + 2)
         self.legend.sigSampleClicked.connect(self._sample_clicked)
         self.graphics.scene().sigMouseMoved.connect(self._mouse_moved)
 
@@ -147,6 +139,14 @@ class TrendChart(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(self.graphics, 1)
+
+    def _place(self, item: pg.GraphicsWidget, row: int) -> None:
+        """GraphicsLayout.addItem without its layout pass per item (each pass resized and
+        re-ranged every plot placed before); the layout is done once, when shown."""
+        layout = self.graphics.ci
+        layout.items[item] = [(row, 0)]
+        layout.rows.setdefault(row, {})[0] = item
+        layout.layout.addItem(item, row, 0)
 
     # -- data -----------------------------------------------------------------
 
