@@ -15,8 +15,8 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from operator import attrgetter
+from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.sqltypes import NullType
 
 from sps_tracker.domain import validation
 from sps_tracker.domain.errors import ValidationError
@@ -152,14 +153,54 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ChartCourse:
+    """What the charts show of an infusion course (its span and dose on hover)."""
+
+    first_day: date
+    days: int
+    product: str
+    total_grams: float | None
+    grams_per_kg: float | None
+    dosing_weight_kg: float | None
+
+    @property
+    def last_day(self) -> date:
+        return self.first_day + timedelta(days=self.days - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartFall:
+    """What the charts show of a fall."""
+
+    occurred_at: datetime
+    trigger: str
+    injury: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChartMedication:
+    """What the charts show of a medication period (its starts, stops and dose changes)."""
+
+    drug: str
+    daily_dose: float
+    dose_unit: str
+    start_date: date
+    stop_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class ChartData:
-    """Everything the charts of one patient draw, read at once (issue 4)."""
+    """Everything the charts of one patient draw, read at once (issue 4).
+
+    Courses, falls and medication periods come as the few values the charts show, read
+    as plain rows: hundreds of full records cost the loader more than drawing them.
+    """
 
     patient: Patient
     scores: ScoreSeries
-    courses: list[InfusionCourse]
-    falls: list[Fall]
-    medications: list[MedicationPeriod]
+    courses: list[ChartCourse]
+    falls: list[ChartFall]
+    medications: list[ChartMedication]
 
     @property
     def course_starts(self) -> list[date]:
@@ -190,36 +231,78 @@ def _items_table(s: Scale) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def _score_series(session: Session, patient_id: int) -> ScoreSeries:
+def _score_series(session: Session, patient_id: int, *, items: bool = True) -> ScoreSeries:
+    """A patient's scores as columns; ``items=False`` leaves the items out (the charts
+    read one assessment's items when a point is hovered: ``Tracker.assessment_items``)."""
     # Imported here: analysis brings numpy, which the CLI does not otherwise need.
     from sps_tracker.domain import analysis
 
     query = (
         select(
             Assessment.id,
-            Assessment.assessed_at,
-            Assessment.source,
-            *(type_coerce(getattr(Assessment, s.total_column), Integer) for s in SCALES),
-            *(_items_flags(s) for s in SCALES),
+            # As stored: one column parsed below costs less than the driver's per-row hooks.
+            type_coerce(Assessment.assessed_at, NullType()),
+            type_coerce(Assessment.source, NullType()),
+            *(type_coerce(getattr(Assessment, s.total_column), NullType()) for s in SCALES),
+            *(_items_flags(s) for s in SCALES if items),
         )
         .where(Assessment.patient_id == patient_id, Assessment.deleted_at.is_(None))
         .order_by(Assessment.assessed_at, Assessment.id)
     )
-    rows = session.execute(query).all()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * (3 + 2 * len(SCALES))
+    # Through the session's connection: plain rows, without the ORM's per-row loading.
+    connection = session.connection()
+    rows = connection.execute(query).all()
+    width = 3 + len(SCALES) * (2 if items else 1)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * width
+    instant = _instant_processor(connection.dialect)
+    at = tuple(map(instant, columns[1])) if instant is not None else columns[1]
     totals: dict[str, tuple[int, ...]] = {}
-    items: dict[str, tuple[tuple[str, ...], ...]] = {}
+    found: dict[str, tuple[tuple[str, ...], ...]] = {}
     for index, s in enumerate(SCALES):
         totals[s.key] = columns[3 + index]
-        table = _items_table(s)
-        items[s.key] = tuple(table[flags] for flags in columns[3 + len(SCALES) + index])
-    return analysis.ScoreSeries(columns[0], columns[1], columns[2], totals, items)
+        if items:
+            table = _items_table(s)
+            found[s.key] = tuple(table[flags] for flags in columns[3 + len(SCALES) + index])
+    return analysis.ScoreSeries(columns[0], at, columns[2], totals, found)
+
+
+def _instant_processor(dialect: Any) -> Callable[[Any], Any] | None:
+    """How the assessed_at column turns stored values into aware UTC datetimes."""
+    column_type = Assessment.__table__.c.assessed_at.type
+    return column_type.dialect_impl(dialect).result_processor(dialect, None)
+
+
+def _assessment_items(session: Session, record_id: int) -> dict[str, tuple[str, ...]]:
+    """The items present in one assessment, per scale key (empty if there is no such row)."""
+    row = (
+        session.connection()
+        .execute(select(*(_items_flags(s) for s in SCALES)).where(Assessment.id == record_id))
+        .first()
+    )
+    if row is None:
+        return {}
+    return {s.key: _items_table(s)[flags] for s, flags in zip(SCALES, row, strict=True)}
 
 
 def _live(session: Session, kind: type[R], patient_id: int) -> list[R]:
     """A patient's live records of one kind in time order (as Tracker.records)."""
     query = select(kind).where(kind.patient_id == patient_id, kind.deleted_at.is_(None))
     return sorted(session.scalars(query.order_by(kind.id)), key=when)
+
+
+def _live_rows(
+    session: Session, kind: type[PatientRecord], patient_id: int, *columns: Any
+) -> list[Any]:
+    """Some columns of a patient's live records of one kind, in the order of ``_live``.
+
+    The first column is the one ``models.when`` places the record by.
+    """
+    query = (
+        select(*columns)
+        .where(kind.patient_id == patient_id, kind.deleted_at.is_(None))
+        .order_by(kind.id)
+    )
+    return sorted(session.connection().execute(query).all(), key=itemgetter(0))
 
 
 def _validator(kind: type[Record]) -> Callable[..., None]:
@@ -479,11 +562,46 @@ class Tracker:
             patient = session.get(Patient, patient_id)
             if patient is None or patient.deleted_at is not None:
                 raise NotFoundError(f"No {Patient.label.lower()} number {patient_id}")
-            series = _score_series(session, patient_id)
-            courses = _live(session, InfusionCourse, patient_id)
-            falls = _live(session, Fall, patient_id)
-            medications = _live(session, MedicationPeriod, patient_id)
+            series = _score_series(session, patient_id, items=False)
+            courses = [
+                ChartCourse(*row)
+                for row in _live_rows(
+                    session,
+                    InfusionCourse,
+                    patient_id,
+                    InfusionCourse.first_day,
+                    InfusionCourse.days,
+                    InfusionCourse.product,
+                    InfusionCourse.total_grams,
+                    InfusionCourse.grams_per_kg,
+                    InfusionCourse.dosing_weight_kg,
+                )
+            ]
+            falls = [
+                ChartFall(*row)
+                for row in _live_rows(
+                    session, Fall, patient_id, Fall.occurred_at, Fall.trigger, Fall.injury
+                )
+            ]
+            medications = [
+                ChartMedication(*row)
+                for row in _live_rows(
+                    session,
+                    MedicationPeriod,
+                    patient_id,
+                    MedicationPeriod.drug,
+                    MedicationPeriod.daily_dose,
+                    MedicationPeriod.dose_unit,
+                    MedicationPeriod.start_date,
+                    MedicationPeriod.stop_date,
+                )
+            ]
         return ChartData(patient, series, courses, falls, medications)
+
+    def assessment_items(self, record_id: int) -> dict[str, tuple[str, ...]]:
+        """The item keys present in one assessment, per scale (what a chart's hover names)."""
+        with self.database.read_session() as session:
+            return _assessment_items(session, record_id)
 
     def reference_sets(self) -> tuple[list[ReferenceSet], list[ValidationError]]:
         """The shipped reference sets, then the ones imported into this data folder."""

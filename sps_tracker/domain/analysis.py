@@ -101,6 +101,8 @@ class Placed:
 
 def place(moments: Sequence[Moment], tz: tzinfo | None) -> Placed:
     """``local_day``, ``day_fraction`` and ``as_instant`` of every moment, in one pass."""
+    if tz is None and all(type(m) is datetime and m.tzinfo is UTC for m in moments):
+        return _place_utc_locally(moments)  # type: ignore[arg-type]
     days: list[int] = []
     seconds: list[int] = []
     instants: list[float] = []
@@ -134,6 +136,19 @@ def place(moments: Sequence[Moment], tz: tzinfo | None) -> Placed:
 
 
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
+
+
+def _place_utc_locally(moments: Sequence[datetime]) -> Placed:
+    """``place(moments, None)`` for UTC datetimes (how the database returns them): the same
+    sums as the loop in ``place``, with the computer's offset still asked at every second."""
+    localtime = time.localtime
+    instants = np.fromiter((m.timestamp() for m in moments), dtype=np.float64, count=len(moments))
+    whole = np.floor(instants).astype(np.int64)
+    offsets = np.fromiter(
+        (localtime(w).tm_gmtoff for w in whole.tolist()), dtype=np.int64, count=len(moments)
+    )
+    day, second = np.divmod(whole + offsets, 86_400)
+    return Placed(None, day + _EPOCH_DAY, second.astype(np.float64) / 86_400, instants)
 
 
 @dataclass(frozen=True, slots=True)

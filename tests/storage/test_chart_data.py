@@ -41,6 +41,30 @@ def test_score_series_holds_what_the_database_holds(tracker: Tracker) -> None:
     assert series.items["hss"] == (("touch",), ())
 
 
+def test_chart_data_reads_scores_and_items_of_one_assessment_on_request(
+    tracker: Tracker,
+) -> None:
+    patient = tracker.add_patient(display_name="A")
+    t0 = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    later = tracker.add_assessment(
+        patient.id, assessed_at=t0 + timedelta(days=1), source="patient", hss=["nocturnal"]
+    )
+    first = tracker.add_assessment(
+        patient.id, assessed_at=t0, source="clinician", dsi=["legs", "face"], hss=["touch"]
+    )
+    data = tracker.chart_data(patient.id)
+    assert data.scores.record_ids == (first.id, later.id)
+    assert data.scores.at == (t0, t0 + timedelta(days=1))
+    assert all(t.tzinfo is UTC for t in data.scores.at)
+    assert data.scores.sources == ("clinician", "patient")
+    assert data.scores.totals == {"dsi": (2, 0), "hss": (1, 1)}
+    # The charts name the items only when a point is hovered: read then, one at a time.
+    assert data.scores.items == {}
+    assert tracker.assessment_items(first.id) == {"dsi": ("legs", "face"), "hss": ("touch",)}
+    assert tracker.assessment_items(later.id) == {"dsi": (), "hss": ("nocturnal",)}
+    assert tracker.assessment_items(10_000) == {}
+
+
 def test_chart_data_of_an_empty_patient(tracker: Tracker) -> None:
     patient = tracker.add_patient(display_name="A")
     data = tracker.chart_data(patient.id)

@@ -272,6 +272,14 @@ def _not_blank(image: QImage) -> bool:
     return len(colours) > 20
 
 
+def test_each_plot_names_what_it_shows_on_its_axis(view: ChartView) -> None:
+    plots = {**view.trend.plots, "falls": view.trend.falls_plot}
+    for key, text in (("dsi", "DSI (0–6)"), ("hss", "HSS (0–7)"), ("falls", "Falls / 30 d")):
+        label = plots[key].getAxis("left").label
+        assert label.isVisible()
+        assert label.toPlainText().strip() == text
+
+
 def test_rendered_offscreen_is_not_blank(view: ChartView) -> None:
     assert _not_blank(view.grab().toImage())
     view.tabs.setCurrentWidget(view.cycles)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -431,6 +432,34 @@ def test_placing_on_this_computers_zone_follows_its_daylight_saving(
         assert placed.fractions.tolist() == [a.day_fraction(m, None) for m in moments]
     finally:
         monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Australia/Lord_Howe", "Asia/Kathmandu"])
+@given(moments=st.lists(instants, max_size=40))
+def test_placing_utc_instants_on_this_computers_zone_matches_placing_each(
+    zone: str, moments: list[datetime]
+) -> None:
+    # The database's instants (UTC) take a quicker path in place(); it must agree.
+    import os
+    import time
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        placed = a.place(moments, None)
+        assert [date.fromordinal(int(d)) for d in placed.days] == [
+            a.local_day(m, None) for m in moments
+        ]
+        assert placed.fractions.tolist() == [a.day_fraction(m, None) for m in moments]
+        assert placed.instants.tolist() == [m.timestamp() for m in moments]
+        assert placed.days.dtype == np.int64
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
         time.tzset()
 
 

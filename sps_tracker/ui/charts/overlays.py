@@ -11,6 +11,8 @@ from PySide6.QtGui import QColor
 
 from sps_tracker.domain.analysis import Baseline
 from sps_tracker.domain.reference import BandKind, ReferenceSet, SourceKind
+from sps_tracker.ui.charts.items import Segments, SpanBars
+from sps_tracker.ui.charts.plot import TimePlot
 from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, day_x, pen, short
 
 
@@ -47,6 +49,8 @@ class Overlay:
     lines: list[ReferenceLine] = field(default_factory=list)
     legend: list[tuple[pg.GraphicsObject, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # why a band is not drawn
+    # One item per scale and pen: the lines an overlay draws alike are drawn together.
+    segments: dict[tuple[str, int, str, float], Segments] = field(default_factory=dict)
 
     def line(
         self,
@@ -58,22 +62,24 @@ class Overlay:
         style: str,
         name: str,
         width: float = 1.5,
-    ) -> pg.PlotDataItem:
-        item = pg.PlotDataItem([x0, x1], [y, y], pen=pen(colour, width, style))
-        self.items.append((scale, item))
+    ) -> Segments:
+        key = (scale, colour.rgba(), style, width)
+        item = self.segments.get(key)
+        if item is None:
+            item = self.segments[key] = Segments(pen(colour, width, style))
+            self.items.append((scale, item))
+        item.add(x0, y, x1, y)
         self.lines.append(ReferenceLine(scale, y, x0, x1, f"{name}\n{self.source}"))
         return item
 
     def band(
         self, scale: str, low: float, high: float, x0: float, x1: float, colour: QColor
-    ) -> pg.BarGraphItem:
-        item = pg.BarGraphItem(
-            x0=[x0], width=[x1 - x0], y0=[low], height=[high - low], brush=colour, pen=None
-        )
+    ) -> SpanBars:
+        item = SpanBars(x0=[x0], width=[x1 - x0], y0=low, height=high - low, brush=colour, pen=None)
         self.items.append((scale, item))
         return item
 
-    def add_to(self, plots: Mapping[str, pg.PlotItem]) -> None:
+    def add_to(self, plots: Mapping[str, TimePlot]) -> None:
         for scale, item in self.items:
             item.setZValue(-5)
             plots[scale].addItem(item, ignoreBounds=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -12,6 +13,7 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QGraphicsScene,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -26,8 +28,9 @@ from sps_tracker.domain import vocabulary as vocab
 from sps_tracker.domain.reference import ReferenceSet
 from sps_tracker.domain.scales import SCALES, scale
 from sps_tracker.services import ChartData
-from sps_tracker.ui.charts.axis import CalendarAxis
+from sps_tracker.ui.charts.items import Legend, Segments, SourceKey, SpanBars
 from sps_tracker.ui.charts.overlays import Overlay, baseline_overlay, reference_overlay
+from sps_tracker.ui.charts.plot import TimePlot
 from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, chart_colours, day_x, pen
 
 RANGES = {"3m": 91, "1y": 365, "all": None}
@@ -68,37 +71,33 @@ class TrendChart(QWidget):
         self.medication_events: list[analysis.MedicationEvent] = []
         self.extent = (0.0, DAY_SECONDS)
         self.legend_entries: list[tuple[pg.GraphicsObject, str]] = []
+        # Chart data leaves the items of each assessment out; hover asks for one at a time.
+        self.items_lookup: Callable[[int], Mapping[str, tuple[str, ...]]] | None = None
+        self._items_read: dict[int, dict[str, tuple[str, ...]]] = {}
 
         self.graphics = pg.GraphicsLayoutWidget()
+        # A hundred items that move with every pan and zoom: Qt's BSP index of them costs
+        # more to keep up than scanning them when painting or hit-testing.
+        self.graphics.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.graphics.setAccessibleName(self.tr("DSI and HSS over time"))
         self.graphics.setBackground(self.colours.background)
         self.comparison_label = pg.LabelItem(justify="left", color=self.colours.foreground)
-        self.graphics.addItem(self.comparison_label, row=0, col=0)
-        self.plots: dict[str, pg.PlotItem] = {}
+        self._place(self.comparison_label, 0)
+        self.plots: dict[str, TimePlot] = {}
+        foreground = self.colours.foreground
         for row, s in enumerate(SCALES, start=1):
-            plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": CalendarAxis()})
-            plot.setLabel("left", f"{s.abbreviation} (0–{s.maximum})")
+            plot = TimePlot(f"{s.abbreviation} (0–{s.maximum})", foreground)
+            self._place(plot, row)
             plot.getAxis("left").setTicks([[(i, str(i)) for i in range(s.maximum + 1)]])
-            plot.setMouseEnabled(x=True, y=False)
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
             plot.showGrid(x=True, y=True, alpha=self.colours.grid_alpha)
             plot.setYRange(-0.5, s.maximum + 0.9, padding=0)
             plot.setLimits(yMin=-0.6, yMax=s.maximum + 1.0)
             self.plots[s.key] = plot
-        self.falls_plot = self.graphics.addPlot(
-            row=len(SCALES) + 1, col=0, axisItems={"bottom": CalendarAxis()}
-        )
-        self.falls_plot.setLabel("left", self.tr("Falls / 30 d"))
-        self.falls_plot.setMouseEnabled(x=True, y=False)
-        self.falls_plot.setMenuEnabled(False)
-        self.falls_plot.hideButtons()
+        self.falls_plot = TimePlot(self.tr("Falls / 30 d"), foreground)
+        self._place(self.falls_plot, len(SCALES) + 1)
         self.falls_plot.setMaximumHeight(120)
         for plot in (*self.plots.values(), self.falls_plot):
-            for axis in ("left", "bottom"):
-                plot.getAxis(axis).setPen(self.colours.foreground)
-                plot.getAxis(axis).setTextPen(self.colours.foreground)
-            plot.getAxis("left").setWidth(60)
+            plot.setMouseEnabled(x=True, y=False)
             if plot is not self.plots[SCALES[0].key]:
                 plot.setXLink(self.plots[SCALES[0].key])
             # Ranges are set once per patient (show_range): adding items must not refit them.
@@ -107,10 +106,8 @@ class TrendChart(QWidget):
             update = lambda *_, k=key: self._update_symbols(k)  # noqa: E731
             plot.vb.sigXRangeChanged.connect(update)
             plot.vb.sigResized.connect(update)
-        self.legend = pg.LegendItem(
-            colCount=2, labelTextColor=self.colours.foreground, labelTextSize="9pt"
-        )
-        self.graphics.addItem(self.legend, row=len(SCALES) + 2, col=0)
+        self.legend = Legend(colCount=2, labelTextColor=foreground, labelTextSize="9pt")
+        self._place(self.legend, len(SCALES) + 2)
         self.legend.sigSampleClicked.connect(self._sample_clicked)
         self.graphics.scene().sigMouseMoved.connect(self._mouse_moved)
 
@@ -143,6 +140,14 @@ class TrendChart(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.graphics, 1)
 
+    def _place(self, item: pg.GraphicsWidget, row: int) -> None:
+        """GraphicsLayout.addItem without its layout pass per item (each pass resized and
+        re-ranged every plot placed before); the layout is done once, when shown."""
+        layout = self.graphics.ci
+        layout.items[item] = [(row, 0)]
+        layout.rows.setdefault(row, {})[0] = item
+        layout.layout.addItem(item, row, 0)
+
     # -- data -----------------------------------------------------------------
 
     def set_data(
@@ -159,6 +164,7 @@ class TrendChart(QWidget):
         ``placed`` is ``data.scores.placed(None)`` when the caller has worked it out already.
         """
         self.data = data
+        self._items_read.clear()
         for plot in (*self.plots.values(), self.falls_plot):
             plot.clear()
         self.legend.clear()
@@ -231,7 +237,7 @@ class TrendChart(QWidget):
             return today - 30 * DAY_SECONDS, today + DAY_SECONDS
         return min(xs), max(xs)
 
-    def _source_style(self, source: str) -> tuple[str, dict[str, object]]:
+    def _source_style(self, source: str) -> tuple[str, dict[str, Any]]:
         c = self.colours
         if source == "clinician":
             return self.tr("Clinician examination"), {
@@ -282,7 +288,13 @@ class TrendChart(QWidget):
                 self.symbol_data[(key, source)] = (xs, ys)
             # The legend samples line and symbol from one item that is never plotted;
             # clicking it shows or hides this source's scores in every plot.
-            sample = pg.PlotDataItem(**style)
+            sample = SourceKey(
+                style["pen"],
+                style["symbol"],
+                style["symbolSize"],
+                style["symbolPen"],
+                style["symbolBrush"],
+            )
             self.source_samples[sample] = source
             self.legend_entries.append((sample, name))
 
@@ -323,7 +335,7 @@ class TrendChart(QWidget):
         x0 = np.array([day_x(c.first_day) for c in data.courses])
         width = np.array([c.days * DAY_SECONDS for c in data.courses])
         for s in SCALES:
-            spans = pg.BarGraphItem(
+            spans = SpanBars(
                 x0=x0,
                 width=width,
                 y0=-0.6,
@@ -384,9 +396,12 @@ class TrendChart(QWidget):
         symbols = {"start": "t1", "stop": "t", "dose": "d"}
         for s in SCALES:
             plot = self.plots[s.key]
-            for x in self.medication_x:
-                line = pg.InfiniteLine(pos=x, angle=90, pen=pen(self.colours.medication, 1, "dot"))
-                plot.addItem(line, ignoreBounds=True)
+            # From below to above the plot's y limits: as tall as the view can show.
+            days = Segments(
+                pen(self.colours.medication, 1, "dot"),
+                ((x, -1.0, x, s.maximum + 1.5) for x in self.medication_x),
+            )
+            plot.addItem(days, ignoreBounds=True)
             marks = pg.ScatterPlotItem(
                 self.medication_x,
                 np.full(len(self.medication_x), s.maximum + 0.55),
@@ -503,8 +518,7 @@ class TrendChart(QWidget):
             check = self.overlay_checks.get(key)
             if check is None or check.isChecked():
                 entries.extend(overlay.legend)
-        for item, name in entries:
-            self.legend.addItem(item, name)
+        self.legend.add_entries(entries)
 
     # -- ranges -------------------------------------------------------------------
 
@@ -580,9 +594,22 @@ class TrendChart(QWidget):
         who = vocab.label(vocab.ASSESSMENT_SOURCES, scores.sources[index])
         s = scale(scale_key)
         total = scores.totals[scale_key][index]
-        present = [s.item(k).label for k in scores.items[scale_key][index]]
+        present = [s.item(k).label for k in self._items_at(scale_key, index)]
         items = ", ".join(present) if present else self.tr("none")
         return f"{when} · {who}\n{s.abbreviation} {total} of {s.maximum}: {items}"
+
+    def _items_at(self, scale_key: str, index: int) -> tuple[str, ...]:
+        """The items present at one assessment: from the series, else read when hovered."""
+        assert self.data is not None
+        scores = self.data.scores
+        column = scores.items.get(scale_key)
+        if column is not None:
+            return column[index]
+        record_id = scores.record_ids[index]
+        found = self._items_read.get(record_id)
+        if found is None and self.items_lookup is not None:
+            found = self._items_read[record_id] = dict(self.items_lookup(record_id))
+        return (found or {}).get(scale_key, ())
 
     def _describe_course(self, x: float) -> str:
         assert self.data is not None

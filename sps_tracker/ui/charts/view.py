@@ -53,6 +53,7 @@ class ChartView(PatientView):
         self.setAccessibleName(self.tr("Charts"))
 
         self.trend = TrendChart()
+        self.trend.items_lookup = tracker.assessment_items
         self.cycles = CycleChart()
         self.summary = SummaryPanel()
         self.tabs = QTabWidget()

@@ -1,0 +1,75 @@
+"""The chart's cheap graphics items draw the pixels the person expects."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor, QImage
+from pytestqt.qtbot import QtBot
+
+from sps_tracker.ui.charts.items import Segments, SpanBars
+from sps_tracker.ui.charts.style import pen
+
+COURSE = QColor(0, 158, 115, 255)
+
+
+def _pixels(widget: pg.GraphicsLayoutWidget) -> np.ndarray:
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    bits = np.frombuffer(image.constBits(), np.uint8)
+    rows = bits.reshape(image.height(), image.bytesPerLine() // 4, 4)
+    return rows[:, : image.width(), :3].astype(int)
+
+
+def _view(qtbot: QtBot) -> tuple[pg.GraphicsLayoutWidget, pg.ViewBox]:
+    widget = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(widget)
+    widget.setBackground("w")
+    widget.resize(420, 220)
+    box = widget.addViewBox(enableMenu=False)
+    box.setRange(xRange=(0, 1000), yRange=(0, 10), padding=0)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget, box
+
+
+def _coloured_columns(pixels: np.ndarray, colour: QColor) -> np.ndarray:
+    target = np.array([colour.blue(), colour.green(), colour.red()])
+    middle = pixels[pixels.shape[0] // 2]
+    return np.flatnonzero(np.abs(middle - target).sum(axis=1) < 30)
+
+
+def test_every_span_is_drawn_even_when_narrower_than_a_pixel(qtbot: QtBot) -> None:
+    widget, box = _view(qtbot)
+    starts = np.arange(25) * 40.0 + 10
+    # A tenth of a pixel wide each: Qt's own fill drops most of these.
+    box.addItem(SpanBars(x0=starts, width=0.2, y0=0, height=10, brush=COURSE, pen=None))
+    columns = _coloured_columns(_pixels(widget), COURSE)
+    runs = np.split(columns, np.flatnonzero(np.diff(columns) > 1) + 1)
+    assert len(runs) == len(starts)
+    assert all(len(run) <= 2 for run in runs)
+
+
+def test_a_wide_span_covers_its_days_and_nothing_else(qtbot: QtBot) -> None:
+    widget, box = _view(qtbot)
+    box.addItem(SpanBars(x0=[250.0], width=[500.0], y0=2, height=6, brush=COURSE, pen=None))
+    pixels = _pixels(widget)
+    columns = _coloured_columns(pixels, COURSE)
+    left = widget.mapFromScene(box.mapViewToScene(QPointF(250, 5))).x()
+    right = widget.mapFromScene(box.mapViewToScene(QPointF(750, 5))).x()
+    assert abs(columns[0] - left) <= 1 and abs(columns[-1] + 1 - right) <= 1
+    assert len(columns) == columns[-1] - columns[0] + 1
+    # Below y0 and above y0 + height stays background.
+    for y in (1, 9):
+        row = widget.mapFromScene(box.mapViewToScene(QPointF(500, y))).y()
+        assert not len(_coloured_columns(pixels[row : row + 1], COURSE))
+
+
+def test_segments_draw_each_line_with_their_pen(qtbot: QtBot) -> None:
+    widget, box = _view(qtbot)
+    box.addItem(Segments(pen(QColor("#0000ff"), 2), [(100, 2, 900, 2), (500, 0, 500, 10)]))
+    pixels = _pixels(widget)
+    blue = (pixels[:, :, 0] > 200) & (pixels[:, :, 1] < 80) & (pixels[:, :, 2] < 80)
+    rows = np.flatnonzero(blue.sum(axis=1) > pixels.shape[1] // 2)
+    columns = np.flatnonzero(blue.sum(axis=0) > pixels.shape[0] // 2)
+    assert len(rows) >= 1 and len(columns) >= 1
