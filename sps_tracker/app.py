@@ -23,6 +23,21 @@ def run_gui(
     if screenshot is not None:
         # A picture needs no screen; the offscreen platform renders the same widgets.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from sps_tracker.paths import database_path
+    from sps_tracker.storage.backup import CheckAhead
+    from sps_tracker.storage.lock import FolderInUseError, FolderLock
+
+    # With the folder ours, the database's integrity check runs on another core while
+    # the code below loads (a folder in use is refused later, with the window's words).
+    lock = FolderLock(data_dir)
+    ahead = None
+    try:
+        lock.acquire()
+    except (FolderInUseError, OSError):
+        pass  # the session tries again below and says why, in the window's words
+    else:
+        database = database_path(data_dir)
+        ahead = CheckAhead(database) if database.is_file() else None
     # PySide6's import hook reads the source of every module imported after it, so the
     # Qt-free stack (SQLAlchemy, numpy and the app's core) loads first.
     import numpy  # noqa: F401
@@ -38,7 +53,12 @@ def run_gui(
     log_startup("GUI start")
     install_exception_hook(current_log_file())
     window = open_main_window(
-        data_dir=data_dir, mode=mode, view=view, interactive=screenshot is None
+        data_dir=data_dir,
+        mode=mode,
+        view=view,
+        interactive=screenshot is None,
+        lock=lock,
+        ahead=ahead,
     )
     if window is None:
         return 1

@@ -16,6 +16,7 @@ from types import TracebackType
 from sps_tracker.paths import backups_dir, database_path, ensure_private_dir
 from sps_tracker.services import Tracker
 from sps_tracker.storage.backup import (
+    CheckAhead,
     backup_to,
     content_mark,
     integrity_problems,
@@ -23,8 +24,13 @@ from sps_tracker.storage.backup import (
     sync_folder,
     timestamped_name,
 )
-from sps_tracker.storage.db import SCHEMA_HEAD, check_database_file, read_schema_revision
-from sps_tracker.storage.errors import DatabaseError
+from sps_tracker.storage.db import (
+    SCHEMA_HEAD,
+    check_database_file,
+    damaged_message,
+    read_schema_revision,
+)
+from sps_tracker.storage.errors import DamagedDatabaseError, DatabaseError
 from sps_tracker.storage.lock import FolderLock
 from sps_tracker.storage.rotation import (
     BackupPolicy,
@@ -282,11 +288,18 @@ class WritingSession:
     reports it until a later backup succeeds.
     """
 
-    def __init__(self, folder: Path, actor: str = "", policy: BackupPolicy | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        actor: str = "",
+        policy: BackupPolicy | None = None,
+        lock: FolderLock | None = None,
+    ) -> None:
         self.folder = folder
         self.actor = actor
         self.policy = policy or BackupPolicy()
-        self._lock = FolderLock(folder)
+        # A lock the caller took early (to check the database ahead) is this session's.
+        self._lock = lock or FolderLock(folder)
         self._tracker: Tracker | None = None
         self._start_backup_pending = False
 
@@ -300,19 +313,25 @@ class WritingSession:
     def database(self) -> Path:
         return database_path(self.folder)
 
-    def open(self, *, defer_start_backup: bool = False) -> Tracker:
+    def open(self, *, defer_start_backup: bool = False, ahead: CheckAhead | None = None) -> Tracker:
         """Take the folder and open the database, backing it up first.
 
         With ``defer_start_backup`` a database that needs no upgrade is backed up by
         ``start_backup()`` later (the GUI calls it after the first paint); one that
-        needs an upgrade is always backed up here, before the upgrade.
+        needs an upgrade is always backed up here, before the upgrade. ``ahead`` is an
+        integrity check of this database started earlier; used if the file is unchanged.
         """
         self._lock.acquire()
         try:
             existed = self.database.exists()
             self._start_backup_pending = False
             if existed:
-                revision = check_database_file(self.database)
+                found = (
+                    ahead.result() if ahead is not None and ahead.path == self.database else None
+                )
+                revision = check_database_file(self.database, integrity=found is None)
+                if found:
+                    raise DamagedDatabaseError(damaged_message(self.database, found[0]))
                 if defer_start_backup and revision == SCHEMA_HEAD:
                     self._start_backup_pending = True
                 else:

@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +33,48 @@ def integrity_problems(path: Path) -> list[str]:
     except sqlite3.DatabaseError as error:
         return [str(error)]
     return problems
+
+
+def _file_state(path: Path) -> tuple[tuple[int, int, int] | None, ...]:
+    """Size, change time and inode of a database and its WAL: any write changes one.
+
+    An empty WAL counts as none: a reader may create one, and it holds nothing.
+    """
+    state: list[tuple[int, int, int] | None] = []
+    for file in (path, path.with_name(path.name + "-wal")):
+        try:
+            found = file.stat()
+        except FileNotFoundError:
+            state.append(None)
+        else:
+            empty = found.st_size == 0 and file != path
+            state.append(None if empty else (found.st_size, found.st_mtime_ns, found.st_ino))
+    return tuple(state)
+
+
+class CheckAhead:
+    """``integrity_problems`` of a database file, run on another thread meanwhile.
+
+    SQLite works without holding Python's lock, so the check runs while the caller
+    loads the rest of the program; ``result()`` gives it only if the file is unchanged.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._before = _file_state(path)
+        self._problems: list[str] = []
+        self._thread = threading.Thread(target=self._run, name="integrity-check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._problems = integrity_problems(self.path)
+
+    def result(self) -> list[str] | None:
+        """The problems found, or None when the file changed meanwhile (check it again)."""
+        self._thread.join()
+        if self._before[0] is None or _file_state(self.path) != self._before:
+            return None
+        return self._problems
 
 
 def backup_to(source: Path, target: Path) -> Path:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sps_tracker import APP_ID, APP_NAME, ORGANISATION, __version__
+
+if TYPE_CHECKING:
+    from sps_tracker.storage.backup import CheckAhead
+    from sps_tracker.storage.lock import FolderLock
 
 log = logging.getLogger(__name__)
 START_BACKUP_DELAY_MS = 500
@@ -44,7 +49,13 @@ def create_application() -> QApplication:
 
 
 def open_main_window(
-    *, data_dir: Path, mode: str | None, view: str | None, interactive: bool
+    *,
+    data_dir: Path,
+    mode: str | None,
+    view: str | None,
+    interactive: bool,
+    lock: FolderLock | None = None,
+    ahead: CheckAhead | None = None,
 ) -> QWidget | None:
     """The window on the data folder, held through a WritingSession until it closes.
 
@@ -61,10 +72,12 @@ def open_main_window(
     from sps_tracker.storage.lock import FolderInUseError
     from sps_tracker.ui.main_window import MainWindow
 
-    session = WritingSession(data_dir, actor="")
+    session = WritingSession(data_dir, actor="", lock=lock)
     while True:
+        # The check made ahead is for the first try; after a restore the file is new.
+        check, ahead = ahead, None
         try:
-            tracker = session.open(defer_start_backup=True)
+            tracker = session.open(defer_start_backup=True, ahead=check)
             break
         except FolderInUseError as error:
             log.error("data folder in use by another SPS Tracker")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sps_tracker.exchange.summary import MonthSummary, ScoreStats, decimal
 from sps_tracker.services import Tracker
 from sps_tracker.ui.widgets import PatientView, quiet_corner
+
+if TYPE_CHECKING:
+    from sps_tracker.exchange.summary import MonthSummary, ScoreStats
 
 COLUMNS = (
     "Month",
@@ -36,12 +39,16 @@ COLUMNS = (
 
 
 def _stats(stats: ScoreStats | None) -> str:
+    from sps_tracker.exchange.summary import decimal
+
     if stats is None:
         return ""
     return f"{decimal(stats.mean)} ({stats.minimum}–{stats.maximum})"
 
 
 def cells(month: MonthSummary) -> list[str]:
+    from sps_tracker.exchange.summary import decimal
+
     return [
         month.month,
         str(month.assessments),

@@ -16,6 +16,7 @@ from sps_tracker.safety import BackupPolicy, backup_status, list_backups, writin
 from sps_tracker.services import Tracker
 from sps_tracker.storage import rotation
 from sps_tracker.storage.backup import (
+    CheckAhead,
     content_mark,
     integrity_problems,
     parse_backup_name,
@@ -415,3 +416,51 @@ def test_a_session_loads_neither_qt_nor_alembic(data_dir: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# -- the integrity check made ahead, while the window's code loads -------------
+
+
+def test_a_check_ahead_finds_what_the_check_finds(data_dir: Path) -> None:
+    database = make_database(data_dir, patients=30)
+    assert CheckAhead(database).result() == [] == integrity_problems(database)
+    corrupt_page(database, page=3)
+    found = CheckAhead(database).result()
+    assert found and found == integrity_problems(database)
+
+
+def test_a_check_ahead_of_a_file_that_changed_since_is_not_used(data_dir: Path) -> None:
+    database = make_database(data_dir)
+    ahead = CheckAhead(database)
+    tracker = Tracker.open(data_dir, actor="test")
+    tracker.add_patient(display_name="Written meanwhile")
+    tracker.close()
+    assert ahead.result() is None
+
+
+def test_a_session_uses_the_check_made_ahead_and_checks_once(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sps_tracker.storage.backup as backup
+
+    database = make_database(data_dir)
+    ahead = CheckAhead(database)
+    assert ahead.result() == []
+    checked: list[str] = []
+    monkeypatch.setattr(backup, "integrity_problems", lambda path: checked.append(path) or [])
+    session = safety.WritingSession(data_dir)
+    session.open(defer_start_backup=True, ahead=ahead)
+    session.close(clean=False)
+    assert checked == []
+
+
+def test_a_session_refuses_a_database_the_check_ahead_found_damaged(data_dir: Path) -> None:
+    database = make_database(data_dir, patients=30)
+    corrupt_page(database, page=3)
+    before = database.read_bytes()
+    ahead = CheckAhead(database)
+    session = safety.WritingSession(data_dir)
+    with pytest.raises(DatabaseError, match="is damaged"):
+        session.open(defer_start_backup=True, ahead=ahead)
+    assert database.read_bytes() == before
+    assert not session._lock.held

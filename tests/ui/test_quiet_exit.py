@@ -96,3 +96,30 @@ def test_the_window_starts_without_loading_the_entry_forms(data_dir: Path) -> No
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_start_checks_the_database_once_while_its_code_loads(
+    tracker: Any, data_dir: Path
+) -> None:
+    import subprocess
+    import sys
+
+    tracker.add_patient(display_name="Checked ahead")
+    tracker.close()
+    probe = (
+        "import threading\n"
+        "from pathlib import Path\n"
+        "import sps_tracker.storage.backup as backup\n"
+        "real, seen = backup.integrity_problems, []\n"
+        "def counting(path):\n"
+        "    seen.append((Path(path).name, threading.current_thread().name))\n"
+        "    return real(path)\n"
+        "backup.integrity_problems = counting\n"
+        "from sps_tracker.app import run_gui\n"
+        f"run_gui(data_dir=Path({str(data_dir)!r}), mode='clinic', quit_after_paint=True)\n"
+        "print([s for s in seen if s[0] == 'sps-tracker.db'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[('sps-tracker.db', 'integrity-check')]"
