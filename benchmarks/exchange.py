@@ -5,6 +5,11 @@ Export goes through ``Tracker.export_csv`` (the files of records, as the baselin
 import through the command line ``sps-tracker --data-dir D import DIR``, run in-process via
 ``sps_tracker.cli.run`` so no interpreter start-up is timed. Until ``sps_tracker.exchange``
 and the export/import commands exist the benchmarks are reported as skipped, never faked.
+
+Import also times a third side, the *floor*: bare sqlite3 doing only what an import must
+write and check whatever the code (the records, one audit row per record with its values,
+the commit, and the writing session's closing backup with its check). Its ratio to the
+baseline says how much of a miss no parsing or validation speed-up can remove.
 """
 
 from __future__ import annotations
@@ -157,7 +162,10 @@ def measure_import(
         ).fetchall()
         rows[table] = (insert, found)
     source.close()
-    turn = {"app": 0, "baseline": 0}
+    turn = {"app": 0, "baseline": 0, "floor": 0}
+    # The audit rows exactly as the app wrote them, read (untimed) after its first import.
+    audit: list[tuple[Any, ...]] = []
+    floor_samples: list[float] = []
 
     def fresh(side: str) -> Path:
         turn[side] += 1
@@ -177,16 +185,22 @@ def measure_import(
             tracker.close()
         if imported != data["all_assessments"]:
             raise RuntimeError(f"import wrote {imported} of {data['all_assessments']} assessments")
+        if not audit:
+            audit.extend(_audit_rows(database_path(folder)))
         return elapsed
 
-    def baseline() -> float:
-        folder = fresh("baseline")
+    def empty_database(side: str) -> sqlite3.Connection:
+        folder = fresh(side)
         folder.mkdir(parents=True)
         connection = sqlite3.connect(database_path(folder), isolation_level=None)
         for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=FULL"):
             connection.execute(f"PRAGMA {pragma}")
         for statement in schema:
             connection.execute(statement)
+        return connection
+
+    def baseline() -> float:
+        connection = empty_database("baseline")
         started = time.perf_counter()
         connection.execute("BEGIN")
         for insert, values in rows.values():
@@ -194,10 +208,61 @@ def measure_import(
         connection.execute("COMMIT")
         elapsed = time.perf_counter() - started
         connection.close()
+        # The floor runs in the same turn, after the baseline: A B F A B F ...
+        floor_samples.append(_floor(empty_database("floor"), rows, audit))
         return elapsed
 
     app_samples, baseline_samples = alternate(app, baseline, rounds=rounds, warmups=warmups)
     outcome.app = median(app_samples)
     outcome.baseline = median(baseline_samples)
-    outcome.note = f"{data['all_assessments']} assessments into an empty database"
+    floor = median(floor_samples[warmups:])
+    outcome.note = (
+        f"{data['all_assessments']} assessments into an empty database; floor={floor:.3g}s "
+        f"ratio={floor / outcome.baseline:.2f}: bare sqlite3 writing the records, one audit "
+        "row each and the checked closing backup"
+    )
     return [outcome]
+
+
+_AUDIT_COLUMNS = "at, actor, action, record_kind, record_uuid, patient_uuid, old_values, new_values"
+
+
+def _audit_rows(database: Path) -> list[tuple[Any, ...]]:
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        return connection.execute(
+            f"SELECT {_AUDIT_COLUMNS} FROM audit_entry ORDER BY id"
+        ).fetchall()
+    finally:
+        connection.close()
+
+
+def _floor(
+    connection: sqlite3.Connection,
+    rows: dict[str, tuple[str, list[tuple[Any, ...]]]],
+    audit: list[tuple[Any, ...]],
+) -> float:
+    """What an import cannot do without, in bare sqlite3: the baseline's inserts, then the
+    audit rows (their text made beforehand), one commit, and a backup checked as the app's is."""
+    marks = ", ".join("?" * len(_AUDIT_COLUMNS.split(", ")))
+    database = Path(connection.execute("PRAGMA database_list").fetchone()[2])
+    started = time.perf_counter()
+    connection.execute("BEGIN")
+    for insert, values in rows.values():
+        connection.executemany(insert, values)
+    connection.executemany(f"INSERT INTO audit_entry ({_AUDIT_COLUMNS}) VALUES ({marks})", audit)
+    connection.execute("COMMIT")
+    connection.close()
+    copy = database.with_name("backup.db")
+    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    target = sqlite3.connect(copy)
+    source.backup(target)
+    target.execute("PRAGMA journal_mode=DELETE")
+    target.close()
+    source.close()
+    check = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+    if check.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+        raise RuntimeError("the floor's backup failed its check")
+    check.execute("PRAGMA foreign_key_check").fetchall()
+    check.close()
+    return time.perf_counter() - started
