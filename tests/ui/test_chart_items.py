@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
-from sps_tracker.ui.charts.items import Segments, SpanBars
+from sps_tracker.ui.charts.items import ScoreLine, Segments, SpanBars
 from sps_tracker.ui.charts.style import pen
 
 COURSE = QColor(0, 158, 115, 255)
@@ -73,3 +73,25 @@ def test_segments_draw_each_line_with_their_pen(qtbot: QtBot) -> None:
     rows = np.flatnonzero(blue.sum(axis=1) > pixels.shape[1] // 2)
     columns = np.flatnonzero(blue.sum(axis=0) > pixels.shape[0] // 2)
     assert len(rows) >= 1 and len(columns) >= 1
+
+
+def test_a_score_line_draws_the_points_pyqtgraphs_thinned_line_draws(qtbot: QtBot) -> None:
+    widget, box = _view(qtbot)
+    rng = np.random.default_rng(4)
+    x = np.sort(rng.uniform(0, 1000, 5000))
+    y = rng.integers(0, 7, len(x)).astype(float)
+    line = ScoreLine(x, y, pen(QColor("#0000ff"), 1))
+    box.addItem(line)
+    reference = pg.PlotDataItem(x, y, pen=pen(QColor("#ff0000"), 1))
+    box.addItem(reference)
+    reference.setDownsampling(auto=True, method="peak")
+    reference.setClipToView(True)
+    for low, high in ((0, 1000), (100, 400), (-50, 30), (990, 1200), (500, 505), (0, 1000)):
+        box.setXRange(low, high, padding=0)
+        drawn, expected = line.getData(), reference.curve.getData()
+        # Thinned where 5,000 points share ~400 pixels, every point where they have room.
+        in_view = np.count_nonzero((x >= low) & (x <= high))
+        assert (len(np.unique(drawn[0])) < in_view) == (high - low >= 1000)
+        assert np.array_equal(drawn[0], expected[0]) and np.array_equal(drawn[1], expected[1])
+    assert line.getOriginalDataset()[0] is not None
+    assert np.array_equal(line.getOriginalDataset()[1], y)

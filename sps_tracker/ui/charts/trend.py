@@ -28,7 +28,7 @@ from sps_tracker.domain import vocabulary as vocab
 from sps_tracker.domain.reference import ReferenceSet
 from sps_tracker.domain.scales import SCALES, scale
 from sps_tracker.services import ChartData
-from sps_tracker.ui.charts.items import Legend, Segments, SourceKey, SpanBars
+from sps_tracker.ui.charts.items import Legend, ScoreLine, Segments, SourceKey, SpanBars
 from sps_tracker.ui.charts.overlays import Overlay, baseline_overlay, reference_overlay
 from sps_tracker.ui.charts.plot import TimePlot
 from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, chart_colours, day_x, pen
@@ -53,7 +53,7 @@ class TrendChart(QWidget):
         self.data: ChartData | None = None
         self.overlays: dict[str, Overlay] = {}
         self.overlay_checks: dict[str, QCheckBox] = {}
-        self.score_items: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self.score_items: dict[tuple[str, str], ScoreLine] = {}
         self.symbol_items: dict[tuple[str, str], pg.ScatterPlotItem] = {}
         self.symbol_data: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.source_samples: dict[pg.GraphicsObject, str] = {}
@@ -261,7 +261,6 @@ class TrendChart(QWidget):
             if not mask.any():
                 continue
             name, style = self._source_style(source)
-            line_style = {"pen": style["pen"]}
             symbol_style = {
                 "symbol": style["symbol"],
                 "size": style["symbolSize"],
@@ -271,13 +270,10 @@ class TrendChart(QWidget):
             z = 10 if source == "clinician" else 5
             for key, plot in self.plots.items():
                 xs, ys = self.times[mask], self.totals[key][mask]
-                item = pg.PlotDataItem(xs, ys, **line_style)
+                # Ten years of daily ratings: drawn only in view, thinned to the pixels.
+                item = ScoreLine(xs, ys, style["pen"])
                 item.setZValue(z)
                 plot.addItem(item)
-                # Ten years of daily ratings: draw only what is in view, thinned to the pixels
-                # (set after addItem: before it, pyqtgraph looks for the view box in vain).
-                item.setDownsampling(auto=True, method="peak")
-                item.setClipToView(True)
                 self.score_items[(key, source)] = item
                 # Symbols in one scatter, filled once when first roomy (see _update_symbols).
                 points = pg.ScatterPlotItem(pxMode=True, **symbol_style)
