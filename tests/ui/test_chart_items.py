@@ -95,3 +95,30 @@ def test_a_score_line_draws_the_points_pyqtgraphs_thinned_line_draws(qtbot: QtBo
         assert np.array_equal(drawn[0], expected[0]) and np.array_equal(drawn[1], expected[1])
     assert line.getOriginalDataset()[0] is not None
     assert np.array_equal(line.getOriginalDataset()[1], y)
+
+
+def test_an_item_added_to_a_time_plot_is_in_its_view_and_follows_its_range(qtbot: QtBot) -> None:
+    from sps_tracker.ui.charts.plot import TimePlot
+
+    widget = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(widget)
+    plot = TimePlot("DSI", QColor("black"))
+    widget.ci.addItem(plot)
+    widget.resize(420, 220)
+    widget.show()
+    qtbot.waitExposed(widget)
+    x = np.arange(100.0)
+    line = ScoreLine(x, x % 7, pen(QColor("#0000ff"), 1))
+    plot.addItem(line)
+    spans = SpanBars(x0=[10.0], width=[5.0], y0=0, height=6, brush=COURSE, pen=None)
+    spans.setZValue(plot.vb.zValue() - 50)
+    plot.addItem(spans, ignoreBounds=True)
+    assert line.scene() is widget.scene() and line.getViewBox() is plot.vb
+    assert spans.parentItem() is plot.vb.childGroup
+    # As ViewBox.addItem: raised above the view box if below it, only bounded items counted.
+    assert spans.zValue() == plot.vb.zValue() + 1 and line.zValue() == 0
+    assert line in plot.vb.addedItems and spans not in plot.vb.addedItems
+    plot.setXRange(20, 30, padding=0)
+    assert line.getData()[0][0] == 19 and line.getData()[0][-1] == 30
+    plot.clear()
+    assert line.scene() is None and spans.scene() is None and plot.items == []
