@@ -200,6 +200,16 @@ def test_trial_comparison_box(view: ChartView, tracker: Tracker, patient: Patien
     assert found.treated_n == len(months_2_3)
     text = view.trend.comparison_text()
     assert f"months 2–3 {statistics.mean(months_2_3):.1f} (n={len(months_2_3)})" in text
+    # Both windows are shaded in each plot, the baseline month and months 2-3.
+    for scale in ("dsi", "hss"):
+        window = view.trend.comparison[scale]
+        assert window is not None
+        (bands,) = [i for s, i in view.trend.overlays["trial"].items if s == scale]
+        days = (window.baseline_window, window.treated_window)
+        assert list(bands.opts["x0"]) == [day_x(w.first_day) for w in days]
+        ends = [day_x(w.last_day) + 86400 for w in days]
+        assert list(np.add(bands.opts["x0"], bands.opts["width"])) == ends
+        assert bands.isVisible() and bands.scene() is view.trend.graphics.scene()
 
 
 def _hover(view: ChartView, qtbot: QtBot, scale: str, x: float, y: float) -> str:

@@ -427,15 +427,14 @@ class TrendChart(QWidget):
             found = self.comparison[s.key]
             if found is None:
                 continue
-            for window in (found.baseline_window, found.treated_window):
-                overlay.band(
-                    s.key,
-                    -0.5,
-                    s.maximum + 0.5,
-                    day_x(window.first_day),
-                    day_x(window.last_day) + DAY_SECONDS,
-                    self.colours.trial,
-                )
+            windows = (found.baseline_window, found.treated_window)
+            overlay.bands(
+                s.key,
+                -0.5,
+                s.maximum + 0.5,
+                [(day_x(w.first_day), day_x(w.last_day) + DAY_SECONDS) for w in windows],
+                self.colours.trial,
+            )
         self.comparison_label.setText(self.comparison_text())
         return overlay
 
