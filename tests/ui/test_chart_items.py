@@ -122,3 +122,27 @@ def test_an_item_added_to_a_time_plot_is_in_its_view_and_follows_its_range(qtbot
     assert line.getData()[0][0] == 19 and line.getData()[0][-1] == 30
     plot.clear()
     assert line.scene() is None and spans.scene() is None and plot.items == []
+
+
+def test_grid_axes_draw_the_pixels_of_pyqtgraphs_axes(qtbot: QtBot) -> None:
+    from sps_tracker.ui.charts.axis import GridAxis
+
+    def drawn(kind: type[pg.AxisItem]) -> np.ndarray:
+        widget = pg.GraphicsLayoutWidget()
+        qtbot.addWidget(widget)
+        widget.setBackground("w")
+        widget.resize(420, 260)
+        black = QColor("black")
+        axes = {side: kind(side, pen=black, textPen=black) for side in ("left", "bottom")}
+        plot = widget.addPlot(axisItems=axes)
+        plot.setRange(xRange=(0.3, 9.7), yRange=(0.1, 6.2), padding=0)
+        for axis in axes.values():
+            axis.setGrid(90)  # translucent grid lines across the plot, both ways
+        widget.show()
+        qtbot.waitExposed(widget)
+        return _pixels(widget)
+
+    # Same ticks, labels and grid lines, drawn as fills instead of a played-back QPicture.
+    expected = drawn(pg.AxisItem)
+    assert (expected != 255).any(axis=2).sum() > 3000
+    assert np.array_equal(drawn(GridAxis), expected)

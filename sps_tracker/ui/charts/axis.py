@@ -7,12 +7,13 @@ axis picks one step that fits and labels every tick it draws.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPicture, QTransform
 
 from sps_tracker.ui.charts.style import day_x
 
@@ -86,12 +87,91 @@ def _plain(pen: QPen) -> bool:
     )
 
 
+class _Measuring:
+    """The painter AxisItem.generateDrawSpecs measures tick labels with, remembering each
+    label's size: the same labels come back with every plot, redraw and pan."""
+
+    sizes: ClassVar[dict[tuple[str, str], QRectF]] = {}
+
+    def __init__(self, painter: QPainter) -> None:
+        self.painter = painter
+
+    def setFont(self, font: QFont) -> None:  # noqa: N802
+        self.painter.setFont(font)
+
+    def fontMetrics(self) -> QFontMetrics:  # noqa: N802
+        return self.painter.fontMetrics()
+
+    def boundingRect(self, rect: QRectF, flags: Any, text: str) -> QRectF:  # noqa: N802
+        key = (f"{self.painter.font().key()} {rect.getRect()} {int(flags)}", text)
+        found = self.sizes.get(key)
+        if found is None:
+            if len(self.sizes) > 4096:
+                self.sizes.clear()
+            found = self.sizes[key] = self.painter.boundingRect(rect, flags, text)
+        return QRectF(found)  # a copy: the caller changes it
+
+
+def _round(value: float) -> int:
+    return math.floor(value + 0.5)  # qRound, as the raster engine rounds a filled rectangle
+
+
+def _stretch(p: QPainter, t: QTransform, area: QRectF, colour: QColor) -> bool:
+    """Fill the pixels of an unrotated rectangle in one thread (False if rotated or sheared).
+
+    Qt blends a translucent fill of many rows (a vertical grid line) in several threads and
+    waits for them; one pixel of the colour stretched over the same pixels is blended at once.
+    """
+    if t.type().value > QTransform.TransformationType.TxScale.value:
+        return False
+    mapped = t.mapRect(area)
+    left, right = _round(mapped.left()), _round(mapped.right())
+    top, bottom = _round(mapped.top()), _round(mapped.bottom())
+    if right <= left or bottom <= top:
+        return True
+    pixel = _PIXELS.get(colour.rgba())
+    if pixel is None:
+        pixel = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+        pixel.fill(colour)
+        _PIXELS[colour.rgba()] = pixel
+    p.save()
+    p.resetTransform()
+    p.drawImage(QRectF(left, top, right - left, bottom - top), pixel)
+    p.restore()
+    return True
+
+
+_PIXELS: dict[int, QImage] = {}
+
+
 class GridAxisMixin:
-    """Draws horizontal grid lines and ticks as one-pixel-high rectangles.
+    """Draws horizontal grid lines and ticks as one-pixel-high rectangles, straight onto the
+    view rather than recorded into a QPicture and played back.
 
     Qt draws a translucent cosmetic line pixel by pixel: the grid of one plot took ~1 ms
     a paint; filling the same pixels as a rectangle is one span per row (~0.03 ms).
     """
+
+    _specs: Any = None
+    picture: QPicture | None
+
+    def paint(self, p: QPainter, *args: Any) -> None:
+        # AxisItem.paint records the drawing into ``self.picture`` and plays it at every
+        # paint; here ``picture`` only says whether the tick positions are current (AxisItem
+        # drops it whenever they may have changed) and the same drawing is done directly.
+        if self.picture is None:
+            picture = QPicture()
+            painter = QPainter(picture)
+            try:
+                font = self.style["tickFont"]  # type: ignore[attr-defined]
+                if font:
+                    painter.setFont(font)
+                self._specs = self.generateDrawSpecs(_Measuring(painter))  # type: ignore[attr-defined]
+            finally:
+                painter.end()
+            self.picture = picture
+        if self._specs is not None:
+            self.drawPicture(p, *self._specs)
 
     def _updateLabel(self) -> None:  # noqa: N802
         # AxisItem lays the label's HTML out again on every pen, range or label change
@@ -107,21 +187,37 @@ class GridAxisMixin:
     def drawPicture(  # noqa: N802
         self, p: QPainter, axisSpec: Any, tickSpecs: Any, textSpecs: Any
     ) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         others = []
+        t = p.transform()
         for pen, start, end in tickSpecs:
-            # Only horizontal ones: a rectangle of many rows is blended in several threads,
-            # and waiting for them costs more than the line did.
-            if not _plain(pen) or start.y() != end.y():
+            if not _plain(pen) or (start.y() != end.y() and start.x() != end.x()):
                 others.append((pen, start, end))
                 continue
             # The pixels an aliased one-pixel line covers: centred on the line, rounded by Qt
-            # where the picture is played (the axis may sit at a fractional position).
+            # as it rounds a filled rectangle (the axis may sit at a fractional position).
             left, right = sorted((start.x(), end.x()))
             top, bottom = sorted((start.y(), end.y()))
-            p.fillRect(
-                QRectF(left - 0.5, top - 0.5, right - left + 1, bottom - top + 1), pen.color()
-            )
-        super().drawPicture(p, axisSpec, others, textSpecs)  # type: ignore[misc]
+            area = QRectF(left - 0.5, top - 0.5, right - left + 1, bottom - top + 1)
+            if start.y() == end.y():
+                p.fillRect(area, pen.color())
+            elif not _stretch(p, t, area, pen.color()):
+                others.append((pen, start, end))
+        # The rest as AxisItem.drawPicture, the text clip kept within the painter's own.
+        pen, start, end = axisSpec
+        p.setPen(pen)
+        p.drawLine(start, end)
+        for pen, start, end in others:
+            p.setPen(pen)
+            p.drawLine(start, end)
+        font = self.style["tickFont"]  # type: ignore[attr-defined]
+        if font is not None:
+            p.setFont(font)
+        p.setPen(self.textPen())  # type: ignore[attr-defined]
+        p.setClipRect(self.boundingRect().toAlignedRect(), Qt.ClipOperation.IntersectClip)  # type: ignore[attr-defined]
+        for rect, flags, text in textSpecs:
+            p.drawText(rect, int(flags), text)
 
 
 class GridAxis(GridAxisMixin, pg.AxisItem):  # type: ignore[misc]
