@@ -493,3 +493,33 @@ def test_clicking_a_source_in_the_legend_hides_its_scores_in_both_plots(
     qtbot.mouseClick(trend.graphics.viewport(), Qt.MouseButton.LeftButton, pos=at)
     assert all(trend.score_items[(s, "patient")].isVisible() for s in ("dsi", "hss"))
     assert trend.symbol_items[("dsi", "patient")].isVisible()
+
+
+def test_the_plots_are_laid_out_once_at_their_size_when_first_shown(
+    qtbot: QtBot, tracker: Tracker, patient: Patient
+) -> None:
+    from PySide6.QtCore import QEvent, QObject
+
+    class Sizes(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[tuple[int, int]] = []
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Resize:
+                size = event.size()  # type: ignore[attr-defined]
+                self.seen.append((size.width(), size.height()))
+            return False
+
+    v = ChartView(tracker)
+    qtbot.addWidget(v)
+    sizes = Sizes()
+    v.trend.graphics.installEventFilter(sizes)
+    v.set_patient(patient.id)
+    v.resize(1280, 800)
+    v.show()
+    qtbot.waitExposed(v)
+    graphics = v.trend.graphics
+    # Not first at the tab widget's default page size and then again.
+    assert sizes.seen == [(graphics.width(), graphics.height())]
+    assert graphics.isVisible() and graphics.width() > 800 and v.trend.x_range()[1] > 0

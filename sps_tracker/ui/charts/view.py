@@ -161,7 +161,13 @@ class ChartView(PatientView):
                 placed=placed,
             )
         )
-        self.stack.setCurrentIndex(1)
+        if self.stack.currentIndex() != 1:
+            # The tab widget places its page only once shown: the plots, shown after it,
+            # are laid out once at their size rather than first at a default size.
+            graphics = self.trend.graphics
+            graphics.hide()
+            self.stack.setCurrentIndex(1)
+            graphics.show()
 
     # -- export and import --------------------------------------------------------
 
