@@ -466,8 +466,8 @@ def test_point_symbols_are_drawn_when_they_have_room(qtbot: QtBot, tracker: Trac
     trend = v.trend
     # 1,000 daily ratings across ~1,000 pixels: the line alone; the two examinations keep theirs.
     for scale in ("dsi", "hss"):
-        assert not trend.symbol_items[(scale, "patient")].isVisible()
-        assert trend.symbol_items[(scale, "clinician")].isVisible()
+        assert not trend.symbols_shown(scale, "patient")
+        assert trend.symbols_shown(scale, "clinician")
     qtbot.mouseClick(trend.range_buttons["3m"], Qt.MouseButton.LeftButton)
     for scale in ("dsi", "hss"):
         points = trend.symbol_items[(scale, "patient")]
@@ -475,7 +475,7 @@ def test_point_symbols_are_drawn_when_they_have_room(qtbot: QtBot, tracker: Trac
         x, y = trend.score_items[(scale, "patient")].getOriginalDataset()
         assert list(points.data["x"]) == list(x) and list(points.data["y"]) == list(y)
     qtbot.mouseClick(trend.range_buttons["all"], Qt.MouseButton.LeftButton)
-    assert not trend.symbol_items[("dsi", "patient")].isVisible()
+    assert not trend.symbols_shown("dsi", "patient")
 
 
 def test_clicking_a_source_in_the_legend_hides_its_scores_in_both_plots(
@@ -488,11 +488,11 @@ def test_clicking_a_source_in_the_legend_hides_its_scores_in_both_plots(
     qtbot.mouseClick(trend.graphics.viewport(), Qt.MouseButton.LeftButton, pos=at)
     for scale in ("dsi", "hss"):
         assert not trend.score_items[(scale, "patient")].isVisible()
-        assert not trend.symbol_items[(scale, "patient")].isVisible()
+        assert not trend.symbols_shown(scale, "patient")
         assert trend.score_items[(scale, "clinician")].isVisible()
     qtbot.mouseClick(trend.graphics.viewport(), Qt.MouseButton.LeftButton, pos=at)
     assert all(trend.score_items[(s, "patient")].isVisible() for s in ("dsi", "hss"))
-    assert trend.symbol_items[("dsi", "patient")].isVisible()
+    assert trend.symbols_shown("dsi", "patient")
 
 
 def test_the_plots_are_laid_out_once_at_their_size_when_first_shown(

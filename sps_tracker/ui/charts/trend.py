@@ -56,6 +56,7 @@ class TrendChart(QWidget):
         self.score_items: dict[tuple[str, str], ScoreLine] = {}
         self.symbol_items: dict[tuple[str, str], pg.ScatterPlotItem] = {}
         self.symbol_data: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.symbol_styles: dict[str, tuple[dict[str, Any], int]] = {}
         self.source_samples: dict[pg.GraphicsObject, str] = {}
         self.hidden_sources: set[str] = set()
         self._filling = False
@@ -172,6 +173,7 @@ class TrendChart(QWidget):
         self.score_items.clear()
         self.symbol_items.clear()
         self.symbol_data.clear()
+        self.symbol_styles.clear()
         self.source_samples.clear()
         self.hidden_sources.clear()
         self.course_items.clear()
@@ -275,13 +277,9 @@ class TrendChart(QWidget):
                 item.setZValue(z)
                 plot.addItem(item)
                 self.score_items[(key, source)] = item
-                # Symbols in one scatter, filled once when first roomy (see _update_symbols).
-                points = pg.ScatterPlotItem(pxMode=True, **symbol_style)
-                points.setZValue(z)
-                points.setVisible(False)
-                plot.addItem(points)
-                self.symbol_items[(key, source)] = points
+                # Symbols in one scatter, made and filled when first roomy (_update_symbols).
                 self.symbol_data[(key, source)] = (xs, ys)
+            self.symbol_styles[source] = (symbol_style, z)
             # The legend samples line and symbol from one item that is never plotted;
             # clicking it shows or hides this source's scores in every plot.
             sample = SourceKey(
@@ -300,15 +298,28 @@ class TrendChart(QWidget):
         low, high = plot.vb.viewRange()[0]
         width = plot.vb.width()
         for source in vocab.keys(vocab.ASSESSMENT_SOURCES):
-            points = self.symbol_items.get((key, source))
-            if points is None:
+            found = self.symbol_data.get((key, source))
+            if found is None:
                 continue
-            xs, ys = self.symbol_data[(key, source)]
+            xs, ys = found
             shown = int(np.searchsorted(xs, high, "right") - np.searchsorted(xs, low, "left"))
             roomy = width > 0 and shown * SYMBOL_ROOM_PIXELS <= width
-            if roomy and len(points.data) != len(xs):
-                points.setData(xs, ys)
+            points = self.symbol_items.get((key, source))
+            if points is None:
+                if not roomy:
+                    continue  # ten years of daily ratings may never need theirs
+                style, z = self.symbol_styles[source]
+                points = self.symbol_items[(key, source)] = pg.ScatterPlotItem(
+                    xs, ys, pxMode=True, **style
+                )
+                points.setZValue(z)
+                plot.addItem(points)
             points.setVisible(roomy and source not in self.hidden_sources)
+
+    def symbols_shown(self, scale_key: str, source: str) -> bool:
+        """Whether one source's point symbols are drawn in one plot."""
+        points = self.symbol_items.get((scale_key, source))
+        return points is not None and points.isVisible()
 
     def _sample_clicked(self, sample: pg.GraphicsObject) -> None:
         source = self.source_samples.get(sample)
