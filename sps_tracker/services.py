@@ -26,6 +26,7 @@ from sqlalchemy import (
     Connection,
     Insert,
     Integer,
+    Select,
     bindparam,
     func,
     insert,
@@ -238,21 +239,9 @@ def _score_series(session: Session, patient_id: int, *, items: bool = True) -> S
     # Imported here: analysis brings numpy, which the CLI does not otherwise need.
     from sps_tracker.domain import analysis
 
-    query = (
-        select(
-            Assessment.id,
-            # As stored: one column parsed below costs less than the driver's per-row hooks.
-            type_coerce(Assessment.assessed_at, NullType()),
-            type_coerce(Assessment.source, NullType()),
-            *(type_coerce(getattr(Assessment, s.total_column), NullType()) for s in SCALES),
-            *(_items_flags(s) for s in SCALES if items),
-        )
-        .where(Assessment.patient_id == patient_id, Assessment.deleted_at.is_(None))
-        .order_by(Assessment.assessed_at, Assessment.id)
-    )
     # Through the session's connection: plain rows, without the ORM's per-row loading.
     connection = session.connection()
-    rows = connection.execute(query).all()
+    rows = connection.execute(_score_query(items), {"patient_id": patient_id}).all()
     width = 3 + len(SCALES) * (2 if items else 1)
     columns = list(zip(*rows, strict=True)) if rows else [()] * width
     stored = _stored_instants(columns[1]) if connection.dialect.name == "sqlite" else None
@@ -292,6 +281,23 @@ def _stored_instants(texts: Sequence[str]) -> Instants | None:
 
 
 _STORED_INSTANT_LENGTH = len("2026-01-01 09:00:00.000000")
+
+
+@functools.cache
+def _score_query(items: bool) -> Select[*tuple[Any, ...]]:
+    """The query of _score_series, built once (its cache key too) for any patient."""
+    return (
+        select(
+            Assessment.id,
+            # As stored: one column parsed below costs less than the driver's per-row hooks.
+            type_coerce(Assessment.assessed_at, NullType()),
+            type_coerce(Assessment.source, NullType()),
+            *(type_coerce(getattr(Assessment, s.total_column), NullType()) for s in SCALES),
+            *(_items_flags(s) for s in SCALES if items),
+        )
+        .where(Assessment.patient_id == bindparam("patient_id"), Assessment.deleted_at.is_(None))
+        .order_by(Assessment.assessed_at, Assessment.id)
+    )
 
 
 def _instant_processor(dialect: Any) -> Callable[[Any], Any] | None:
