@@ -146,3 +146,19 @@ def test_grid_axes_draw_the_pixels_of_pyqtgraphs_axes(qtbot: QtBot) -> None:
     expected = drawn(pg.AxisItem)
     assert (expected != 255).any(axis=2).sum() > 3000
     assert np.array_equal(drawn(GridAxis), expected)
+
+
+def test_an_axis_label_changed_while_hidden_shows_its_new_text(qtbot: QtBot) -> None:
+    from sps_tracker.ui.charts.axis import GridAxis
+
+    black = QColor("black")
+    axis = GridAxis("left", pen=black, textPen=black)
+    axis.enableAutoSIPrefix(False)  # as the chart's plots: no relabelling on range changes
+    axis.setLabel("Dose")
+    assert axis.label.isVisibleTo(axis) and axis.label.toPlainText().strip() == "Dose"
+    axis.showLabel(False)
+    axis.setTextPen(QColor("#ff0000"))
+    axis.labelText = "Dose per day"
+    axis.showLabel(True)
+    assert axis.label.toPlainText().strip() == "Dose per day"
+    assert "#ff0000" in axis.label.toHtml()

@@ -176,13 +176,21 @@ class GridAxisMixin:
     def _updateLabel(self) -> None:  # noqa: N802
         # AxisItem lays the label's HTML out again on every pen, range or label change
         # (some 60 times while a chart is built); only a changed text needs it.
-        text = self.labelString()  # type: ignore[attr-defined]
-        if text != getattr(self, "_label_text", None):
-            self._label_text = text
-            self.label.setHtml(text)  # type: ignore[attr-defined]
+        # A hidden label (every calendar axis's) is laid out when it is shown, if ever.
+        label = self.label  # type: ignore[attr-defined]
+        if label.isVisibleTo(self):
+            text = self.labelString()  # type: ignore[attr-defined]
+            if text != getattr(self, "_label_text", None):
+                self._label_text = text
+                label.setHtml(text)
         self._adjustSize()  # type: ignore[attr-defined]
         self.picture = None
         self.update()  # type: ignore[attr-defined]
+
+    def showLabel(self, show: bool = True) -> None:  # noqa: N802
+        super().showLabel(show)  # type: ignore[misc]
+        if show:
+            self._updateLabel()
 
     def drawPicture(  # noqa: N802
         self, p: QPainter, axisSpec: Any, tickSpecs: Any, textSpecs: Any
