@@ -91,10 +91,6 @@ class ChartView(PatientView):
         self.problems.hide()
 
         side = QWidget()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        # In the scroll area while still empty: placing a filled panel there sized it at once.
-        scroll.setWidget(side)
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(self.summary)
         form = QFormLayout()
@@ -105,6 +101,9 @@ class ChartView(PatientView):
         side_layout.addWidget(self.trend.overlay_box)
         side_layout.addWidget(self.problems)
         side_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(300)
         scroll.setMaximumWidth(380)
