@@ -7,13 +7,12 @@ axis picks one step that fits and labels every tick it draws.
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPicture, QTransform
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPen, QPicture
 
 from sps_tracker.ui.charts.style import day_x
 
@@ -112,38 +111,6 @@ class _Measuring:
         return QRectF(found)  # a copy: the caller changes it
 
 
-def _round(value: float) -> int:
-    return math.floor(value + 0.5)  # qRound, as the raster engine rounds a filled rectangle
-
-
-def _stretch(p: QPainter, t: QTransform, area: QRectF, colour: QColor) -> bool:
-    """Fill the pixels of an unrotated rectangle in one thread (False if rotated or sheared).
-
-    Qt blends a translucent fill of many rows (a vertical grid line) in several threads and
-    waits for them; one pixel of the colour stretched over the same pixels is blended at once.
-    """
-    if t.type().value > QTransform.TransformationType.TxScale.value:
-        return False
-    mapped = t.mapRect(area)
-    left, right = _round(mapped.left()), _round(mapped.right())
-    top, bottom = _round(mapped.top()), _round(mapped.bottom())
-    if right <= left or bottom <= top:
-        return True
-    pixel = _PIXELS.get(colour.rgba())
-    if pixel is None:
-        pixel = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
-        pixel.fill(colour)
-        _PIXELS[colour.rgba()] = pixel
-    p.save()
-    p.resetTransform()
-    p.drawImage(QRectF(left, top, right - left, bottom - top), pixel)
-    p.restore()
-    return True
-
-
-_PIXELS: dict[int, QImage] = {}
-
-
 class GridAxisMixin:
     """Draws horizontal grid lines and ticks as one-pixel-high rectangles, straight onto the
     view rather than recorded into a QPicture and played back.
@@ -198,20 +165,20 @@ class GridAxisMixin:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         others = []
-        t = p.transform()
         for pen, start, end in tickSpecs:
-            if not _plain(pen) or (start.y() != end.y() and start.x() != end.x()):
+            # Only horizontal ones: a rectangle of many rows is blended in several threads,
+            # and waiting for them costs more than the line did; and a vertical line's end
+            # pixels do not round as a rectangle's edges do.
+            if not _plain(pen) or start.y() != end.y():
                 others.append((pen, start, end))
                 continue
             # The pixels an aliased one-pixel line covers: centred on the line, rounded by Qt
             # as it rounds a filled rectangle (the axis may sit at a fractional position).
             left, right = sorted((start.x(), end.x()))
             top, bottom = sorted((start.y(), end.y()))
-            area = QRectF(left - 0.5, top - 0.5, right - left + 1, bottom - top + 1)
-            if start.y() == end.y():
-                p.fillRect(area, pen.color())
-            elif not _stretch(p, t, area, pen.color()):
-                others.append((pen, start, end))
+            p.fillRect(
+                QRectF(left - 0.5, top - 0.5, right - left + 1, bottom - top + 1), pen.color()
+            )
         # The rest as AxisItem.drawPicture, the text clip kept within the painter's own.
         pen, start, end = axisSpec
         p.setPen(pen)
