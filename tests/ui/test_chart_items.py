@@ -169,3 +169,27 @@ def test_an_axis_label_changed_while_hidden_shows_its_new_text(qtbot: QtBot) -> 
     axis.showLabel(True)
     assert axis.label.toPlainText().strip() == "Dose per day"
     assert "#ff0000" in axis.label.toHtml()
+
+
+@pytest.mark.parametrize("size", [(974, 800), (731, 555)])
+def test_chart_tabs_draw_the_frame_a_tab_widget_draws(qtbot: QtBot, size: tuple[int, int]) -> None:
+    from PySide6.QtWidgets import QLabel, QTabWidget
+
+    from sps_tracker.ui.charts.view import ChartTabs
+
+    def drawn(kind: type[QTabWidget]) -> list[np.ndarray]:
+        tabs = kind()
+        qtbot.addWidget(tabs)
+        tabs.addTab(QLabel("trend"), "Trend")
+        tabs.addTab(QLabel("cycles"), "Infusion cycles")
+        tabs.resize(*size)
+        tabs.show()
+        qtbot.waitExposed(tabs)
+        shots = [_pixels(tabs)]
+        tabs.setCurrentIndex(1)  # another selected tab: another frame
+        shots.append(_pixels(tabs))
+        shots.append(_pixels(tabs))  # drawn again from the kept picture
+        return shots
+
+    for mine, qts in zip(drawn(ChartTabs), drawn(QTabWidget), strict=True):
+        assert np.array_equal(mine, qts)
