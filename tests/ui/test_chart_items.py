@@ -175,7 +175,7 @@ def test_an_axis_label_changed_while_hidden_shows_its_new_text(qtbot: QtBot) -> 
 def test_chart_tabs_draw_the_frame_a_tab_widget_draws(qtbot: QtBot, size: tuple[int, int]) -> None:
     from PySide6.QtWidgets import QLabel, QTabWidget
 
-    from sps_tracker.ui.charts.view import ChartTabs
+    from sps_tracker.ui.charts.frames import ChartTabs
 
     def drawn(kind: type[QTabWidget]) -> list[np.ndarray]:
         tabs = kind()

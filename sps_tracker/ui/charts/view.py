@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -20,9 +19,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QStackedWidget,
-    QStyle,
-    QStyleOptionTabWidgetFrame,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +28,7 @@ from sps_tracker.domain.errors import ValidationError
 from sps_tracker.domain.reference import ReferenceSet
 from sps_tracker.services import ChartData, Tracker
 from sps_tracker.ui.charts.cycle import CycleChart
+from sps_tracker.ui.charts.frames import ChartTabs
 from sps_tracker.ui.charts.summary import SummaryPanel
 from sps_tracker.ui.charts.trend import TrendChart
 from sps_tracker.ui.widgets import PatientView
@@ -43,70 +40,6 @@ SOURCE_CHOICES: tuple[tuple[str, frozenset[str] | None], ...] = (
     ("clinician", frozenset({"clinician"})),
     ("patient", frozenset({"patient"})),
 )
-
-
-class ChartTabs(QTabWidget):
-    """QTabWidget whose frame is drawn from a picture of it made once per size and look.
-
-    The style draws the frame's translucent inner line around the whole chart, and Qt
-    splits such a line over its thread pool and waits for it: ~1 ms at every paint of
-    the chart area. The picture is the style's own drawing, blended the same way.
-    """
-
-    _frames: ClassVar[dict[tuple[object, ...], QPixmap]] = {}
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        if self.documentMode():
-            super().paintEvent(event)
-            return
-        option = QStyleOptionTabWidgetFrame()
-        self.initStyleOption(option)
-        style = self.style()
-        area = style.subElementRect(QStyle.SubElement.SE_TabWidgetTabPane, option, self)
-        if area.isEmpty():
-            return
-        origin = area.topLeft()
-        key = (
-            id(style),
-            style.name(),
-            area.width(),
-            area.height(),
-            self.devicePixelRatioF(),
-            option.palette.cacheKey(),
-            int(option.state.value),
-            option.shape.value,
-            option.direction.value,
-            option.tabBarSize.toTuple(),
-            option.selectedTabRect.translated(-origin).getRect(),
-            option.tabBarRect.translated(-origin).getRect(),
-            option.leftCornerWidgetSize.toTuple(),
-            option.rightCornerWidgetSize.toTuple(),
-            option.lineWidth,
-            option.midLineWidth,
-        )
-        frame = self._frames.get(key)
-        if frame is None:
-            while len(self._frames) >= 4:  # a few window sizes and selected tabs, ~3 MB each
-                del self._frames[next(iter(self._frames))]
-            ratio = self.devicePixelRatioF()
-            frame = QPixmap(round(area.width() * ratio), round(area.height() * ratio))
-            frame.setDevicePixelRatio(ratio)
-            frame.fill(Qt.GlobalColor.transparent)
-            drawn = QStyleOptionTabWidgetFrame(option)
-            drawn.rect = area.translated(-origin)
-            drawn.selectedTabRect = option.selectedTabRect.translated(-origin)
-            drawn.tabBarRect = option.tabBarRect.translated(-origin)
-            painter = QPainter(frame)
-            try:
-                style.drawPrimitive(QStyle.PrimitiveElement.PE_FrameTabWidget, drawn, painter, self)
-            finally:
-                painter.end()
-            self._frames[key] = frame
-        painter = QPainter(self)
-        try:
-            painter.drawPixmap(origin, frame)
-        finally:
-            painter.end()
 
 
 class ChartView(PatientView):
