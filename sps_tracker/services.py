@@ -12,6 +12,7 @@ import json
 import logging
 import operator
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Connection,
     Insert,
     Integer,
+    Select,
     bindparam,
     func,
     insert,
@@ -62,7 +64,7 @@ from sps_tracker.storage.rows import RecordFactory
 if TYPE_CHECKING:
     from collections.abc import Collection
 
-    from sps_tracker.domain.analysis import ScoreSeries
+    from sps_tracker.domain.analysis import Instants, ScoreSeries
     from sps_tracker.exchange.csv_export import ExportResult
     from sps_tracker.exchange.csv_import import ImportResult
     from sps_tracker.exchange.summary import MonthSummary
@@ -237,25 +239,18 @@ def _score_series(session: Session, patient_id: int, *, items: bool = True) -> S
     # Imported here: analysis brings numpy, which the CLI does not otherwise need.
     from sps_tracker.domain import analysis
 
-    query = (
-        select(
-            Assessment.id,
-            # As stored: one column parsed below costs less than the driver's per-row hooks.
-            type_coerce(Assessment.assessed_at, NullType()),
-            type_coerce(Assessment.source, NullType()),
-            *(type_coerce(getattr(Assessment, s.total_column), NullType()) for s in SCALES),
-            *(_items_flags(s) for s in SCALES if items),
-        )
-        .where(Assessment.patient_id == patient_id, Assessment.deleted_at.is_(None))
-        .order_by(Assessment.assessed_at, Assessment.id)
-    )
     # Through the session's connection: plain rows, without the ORM's per-row loading.
     connection = session.connection()
-    rows = connection.execute(query).all()
+    rows = connection.execute(_score_query(items), {"patient_id": patient_id}).all()
     width = 3 + len(SCALES) * (2 if items else 1)
     columns = list(zip(*rows, strict=True)) if rows else [()] * width
-    instant = _instant_processor(connection.dialect)
-    at = tuple(map(instant, columns[1])) if instant is not None else columns[1]
+    stored = _stored_instants(columns[1]) if connection.dialect.name == "sqlite" else None
+    at: Sequence[datetime]
+    if stored is not None:
+        at = stored
+    else:
+        instant = _instant_processor(connection.dialect)
+        at = tuple(map(instant, columns[1])) if instant is not None else columns[1]
     totals: dict[str, tuple[int, ...]] = {}
     found: dict[str, tuple[tuple[str, ...], ...]] = {}
     for index, s in enumerate(SCALES):
@@ -264,6 +259,45 @@ def _score_series(session: Session, patient_id: int, *, items: bool = True) -> S
             table = _items_table(s)
             found[s.key] = tuple(table[flags] for flags in columns[3 + len(SCALES) + index])
     return analysis.ScoreSeries(columns[0], at, columns[2], totals, found)
+
+
+def _stored_instants(texts: Sequence[str]) -> Instants | None:
+    """SQLite's UTC text of assessed_at ("2026-01-01 09:00:00.000000", as the app writes it)
+    parsed at once by numpy; None for anything else, which the column type reads instead."""
+    import numpy as np
+
+    from sps_tracker.domain import analysis
+
+    if any(len(text) != _STORED_INSTANT_LENGTH for text in texts):
+        return None
+    try:
+        # numpy warns (and converts) when a text carries an offset: taken as not ours.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            micros = np.array(texts, dtype="datetime64[us]").astype(np.int64)
+    except (ValueError, TypeError, DeprecationWarning, UserWarning):
+        return None
+    return analysis.Instants(micros)
+
+
+_STORED_INSTANT_LENGTH = len("2026-01-01 09:00:00.000000")
+
+
+@functools.cache
+def _score_query(items: bool) -> Select[*tuple[Any, ...]]:
+    """The query of _score_series, built once (its cache key too) for any patient."""
+    return (
+        select(
+            Assessment.id,
+            # As stored: one column parsed below costs less than the driver's per-row hooks.
+            type_coerce(Assessment.assessed_at, NullType()),
+            type_coerce(Assessment.source, NullType()),
+            *(type_coerce(getattr(Assessment, s.total_column), NullType()) for s in SCALES),
+            *(_items_flags(s) for s in SCALES if items),
+        )
+        .where(Assessment.patient_id == bindparam("patient_id"), Assessment.deleted_at.is_(None))
+        .order_by(Assessment.assessed_at, Assessment.id)
+    )
 
 
 def _instant_processor(dialect: Any) -> Callable[[Any], Any] | None:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -99,8 +99,66 @@ class Placed:
         return len(self.days)
 
 
+class Instants(Sequence[datetime]):
+    """Aware UTC instants kept as whole microseconds since the epoch (how SQLite's text is
+    read at once); an entry becomes a datetime only when it is asked for.
+
+    Equal to any sequence of the same instants, as the tuple of datetimes it stands for.
+    """
+
+    __slots__ = ("micros",)
+
+    def __init__(self, micros: NDArray[np.int64]) -> None:
+        self.micros = micros
+
+    @classmethod
+    def of(cls, moments: Iterable[datetime]) -> Instants:
+        """From aware datetimes (naive ones are refused)."""
+        found = []
+        for moment in moments:
+            if moment.tzinfo is None or moment.utcoffset() is None:
+                raise ValueError("naive datetime refused: give instants with their UTC offset")
+            found.append((moment - _EPOCH) // _MICROSECOND)
+        return cls(np.array(found, dtype=np.int64))
+
+    def seconds(self) -> NDArray[np.float64]:
+        """Epoch seconds, the same floats as ``datetime.timestamp()`` of each."""
+        # Whole microseconds are exact in float64, so one division rounds as timestamp() does.
+        return self.micros / 1e6
+
+    def __len__(self) -> int:
+        return len(self.micros)
+
+    @overload
+    def __getitem__(self, index: int) -> datetime: ...
+    @overload
+    def __getitem__(self, index: slice) -> Instants: ...
+    def __getitem__(self, index: int | slice) -> datetime | Instants:
+        if isinstance(index, slice):
+            return Instants(self.micros[index])
+        return _EPOCH + timedelta(microseconds=int(self.micros[index]))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Instants):
+            return bool(np.array_equal(self.micros, other.micros))
+        if isinstance(other, Sequence):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Instants({len(self)} from {self[0]})" if len(self) else "Instants()"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def place(moments: Sequence[Moment], tz: tzinfo | None) -> Placed:
     """``local_day``, ``day_fraction`` and ``as_instant`` of every moment, in one pass."""
+    if tz is None and isinstance(moments, Instants):
+        return _place_seconds_locally(moments.seconds())
     if tz is None and all(type(m) is datetime and m.tzinfo is UTC for m in moments):
         return _place_utc_locally(moments)  # type: ignore[arg-type]
     days: list[int] = []
@@ -141,11 +199,16 @@ _EPOCH_DAY = date(1970, 1, 1).toordinal()
 def _place_utc_locally(moments: Sequence[datetime]) -> Placed:
     """``place(moments, None)`` for UTC datetimes (how the database returns them): the same
     sums as the loop in ``place``, with the computer's offset still asked at every second."""
-    localtime = time.localtime
     instants = np.fromiter((m.timestamp() for m in moments), dtype=np.float64, count=len(moments))
+    return _place_seconds_locally(instants)
+
+
+def _place_seconds_locally(instants: NDArray[np.float64]) -> Placed:
+    """``place`` on this computer's calendar of instants given as epoch seconds."""
+    localtime = time.localtime
     whole = np.floor(instants).astype(np.int64)
     offsets = np.fromiter(
-        (localtime(w).tm_gmtoff for w in whole.tolist()), dtype=np.int64, count=len(moments)
+        (localtime(w).tm_gmtoff for w in whole.tolist()), dtype=np.int64, count=len(instants)
     )
     day, second = np.divmod(whole + offsets, 86_400)
     return Placed(None, day + _EPOCH_DAY, second.astype(np.float64) / 86_400, instants)
@@ -193,11 +256,11 @@ class ScoreSeries:
     """A patient's assessments as columns, oldest first, as one query reads them.
 
     ``totals`` and ``items`` are keyed by scale key ("dsi", "hss"); ``items`` holds the
-    keys of the items present at each assessment.
+    keys of the items present at each assessment. ``at`` may be ``Instants``.
     """
 
     record_ids: tuple[int, ...] = ()
-    at: tuple[datetime, ...] = ()
+    at: Sequence[datetime] = ()
     sources: tuple[str, ...] = ()
     totals: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     items: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)

@@ -315,6 +315,10 @@ def load_reference_set(path: Path) -> ReferenceSet:
         raise ValidationError("file", f"{path.name} cannot be read: {error.strerror}") from error
     except UnicodeDecodeError as error:
         raise ValidationError("file", f"{path.name} is not UTF-8 text") from error
+    kept = _parsed.get(str(path))
+    if kept is not None and kept[0] == text:
+        # The chart asks for the sets every time it draws a patient; the text is the same.
+        return kept[1]
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -322,11 +326,17 @@ def load_reference_set(path: Path) -> ReferenceSet:
             "file", f"{path.name} is not valid JSON (line {error.lineno}: {error.msg})"
         ) from error
     try:
-        return parse_reference_set(data, str(path))
+        reference = parse_reference_set(data, str(path))
     except ValidationError as error:
         raise ValidationError(
             problems=[type(q)(q.field, f"{path.name}: {q.message}") for q in error.problems]
         ) from None
+    _parsed[str(path)] = (text, reference)
+    return reference
+
+
+# The last text read from each file and the set it gave (sets are frozen).
+_parsed: dict[str, tuple[str, ReferenceSet]] = {}
 
 
 def load_folder(folder: Path) -> tuple[list[ReferenceSet], list[ValidationError]]:

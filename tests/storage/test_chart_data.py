@@ -41,6 +41,32 @@ def test_score_series_holds_what_the_database_holds(tracker: Tracker) -> None:
     assert series.items["hss"] == (("touch",), ())
 
 
+def test_score_times_are_read_as_numbers_and_any_other_text_as_before(tracker: Tracker) -> None:
+    from sqlalchemy import text
+
+    from sps_tracker.domain.analysis import Instants
+
+    patient = tracker.add_patient(display_name="A")
+    t0 = datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=UTC)
+    first = tracker.add_assessment(patient.id, assessed_at=t0, source="patient", dsi=["legs"])
+    tracker.add_assessment(
+        patient.id, assessed_at=t0 + timedelta(hours=1), source="patient", dsi=["arms"]
+    )
+    at = tracker.chart_data(patient.id).scores.at
+    assert isinstance(at, Instants)
+    assert at == (t0, t0 + timedelta(hours=1))
+    assert at.seconds().tolist() == [t0.timestamp(), (t0 + timedelta(hours=1)).timestamp()]
+    # Text the app never writes (here without the microseconds) is still read by the column type.
+    with tracker.database.session() as session:
+        session.execute(
+            text("UPDATE assessment SET assessed_at = '2026-03-29 00:59:59' WHERE id = :id"),
+            {"id": first.id},
+        )
+    at = tracker.chart_data(patient.id).scores.at
+    assert not isinstance(at, Instants)
+    assert at == (t0.replace(microsecond=0), t0 + timedelta(hours=1))
+
+
 def test_chart_data_reads_scores_and_items_of_one_assessment_on_request(
     tracker: Tracker,
 ) -> None:

@@ -200,6 +200,16 @@ def test_trial_comparison_box(view: ChartView, tracker: Tracker, patient: Patien
     assert found.treated_n == len(months_2_3)
     text = view.trend.comparison_text()
     assert f"months 2–3 {statistics.mean(months_2_3):.1f} (n={len(months_2_3)})" in text
+    # Both windows are shaded in each plot, the baseline month and months 2-3.
+    for scale in ("dsi", "hss"):
+        window = view.trend.comparison[scale]
+        assert window is not None
+        (bands,) = [i for s, i in view.trend.overlays["trial"].items if s == scale]
+        days = (window.baseline_window, window.treated_window)
+        assert list(bands.opts["x0"]) == [day_x(w.first_day) for w in days]
+        ends = [day_x(w.last_day) + 86400 for w in days]
+        assert list(np.add(bands.opts["x0"], bands.opts["width"])) == ends
+        assert bands.isVisible() and bands.scene() is view.trend.graphics.scene()
 
 
 def _hover(view: ChartView, qtbot: QtBot, scale: str, x: float, y: float) -> str:
@@ -456,8 +466,8 @@ def test_point_symbols_are_drawn_when_they_have_room(qtbot: QtBot, tracker: Trac
     trend = v.trend
     # 1,000 daily ratings across ~1,000 pixels: the line alone; the two examinations keep theirs.
     for scale in ("dsi", "hss"):
-        assert not trend.symbol_items[(scale, "patient")].isVisible()
-        assert trend.symbol_items[(scale, "clinician")].isVisible()
+        assert not trend.symbols_shown(scale, "patient")
+        assert trend.symbols_shown(scale, "clinician")
     qtbot.mouseClick(trend.range_buttons["3m"], Qt.MouseButton.LeftButton)
     for scale in ("dsi", "hss"):
         points = trend.symbol_items[(scale, "patient")]
@@ -465,7 +475,7 @@ def test_point_symbols_are_drawn_when_they_have_room(qtbot: QtBot, tracker: Trac
         x, y = trend.score_items[(scale, "patient")].getOriginalDataset()
         assert list(points.data["x"]) == list(x) and list(points.data["y"]) == list(y)
     qtbot.mouseClick(trend.range_buttons["all"], Qt.MouseButton.LeftButton)
-    assert not trend.symbol_items[("dsi", "patient")].isVisible()
+    assert not trend.symbols_shown("dsi", "patient")
 
 
 def test_clicking_a_source_in_the_legend_hides_its_scores_in_both_plots(
@@ -478,8 +488,38 @@ def test_clicking_a_source_in_the_legend_hides_its_scores_in_both_plots(
     qtbot.mouseClick(trend.graphics.viewport(), Qt.MouseButton.LeftButton, pos=at)
     for scale in ("dsi", "hss"):
         assert not trend.score_items[(scale, "patient")].isVisible()
-        assert not trend.symbol_items[(scale, "patient")].isVisible()
+        assert not trend.symbols_shown(scale, "patient")
         assert trend.score_items[(scale, "clinician")].isVisible()
     qtbot.mouseClick(trend.graphics.viewport(), Qt.MouseButton.LeftButton, pos=at)
     assert all(trend.score_items[(s, "patient")].isVisible() for s in ("dsi", "hss"))
-    assert trend.symbol_items[("dsi", "patient")].isVisible()
+    assert trend.symbols_shown("dsi", "patient")
+
+
+def test_the_plots_are_laid_out_once_at_their_size_when_first_shown(
+    qtbot: QtBot, tracker: Tracker, patient: Patient
+) -> None:
+    from PySide6.QtCore import QEvent, QObject
+
+    class Sizes(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[tuple[int, int]] = []
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Resize:
+                size = event.size()  # type: ignore[attr-defined]
+                self.seen.append((size.width(), size.height()))
+            return False
+
+    v = ChartView(tracker)
+    qtbot.addWidget(v)
+    sizes = Sizes()
+    v.trend.graphics.installEventFilter(sizes)
+    v.set_patient(patient.id)
+    v.resize(1280, 800)
+    v.show()
+    qtbot.waitExposed(v)
+    graphics = v.trend.graphics
+    # Not first at the tab widget's default page size and then again.
+    assert sizes.seen == [(graphics.width(), graphics.height())]
+    assert graphics.isVisible() and graphics.width() > 800 and v.trend.x_range()[1] > 0

@@ -463,6 +463,47 @@ def test_placing_utc_instants_on_this_computers_zone_matches_placing_each(
         time.tzset()
 
 
+# Instants from 2019 to 2027 at any microsecond, as the database may hold them.
+micro_instants = st.integers(min_value=1_546_300_800_000_000, max_value=1_830_297_600_000_000).map(
+    lambda us: datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=us)
+)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Australia/Lord_Howe", "Asia/Kathmandu"])
+@given(moments=st.lists(micro_instants, max_size=40))
+def test_instants_kept_as_numbers_stand_for_their_datetimes(
+    zone: str, moments: list[datetime]
+) -> None:
+    import os
+    import time
+
+    kept = a.Instants.of(moments)
+    assert kept == tuple(moments) and tuple(moments) == kept and list(kept) == moments
+    assert all(t.tzinfo is UTC for t in kept)
+    assert kept[1:] == moments[1:] and kept != [*moments, datetime.now(UTC)]
+    assert kept.seconds().tolist() == [m.timestamp() for m in moments]
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        # Placed from the numbers, as from the datetimes.
+        placed, expected = a.place(kept, None), a.place(moments, None)
+        assert placed.days.tolist() == expected.days.tolist()
+        assert placed.fractions.tolist() == expected.fractions.tolist()
+        assert placed.instants.tolist() == expected.instants.tolist()
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+def test_instants_refuse_naive_datetimes() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        a.Instants.of([datetime(2026, 1, 1, 9)])
+
+
 def test_naive_times_are_refused_when_placing_many() -> None:
     with pytest.raises(ValueError, match="naive"):
         a.place([datetime(2026, 1, 1, 9)], None)

@@ -189,3 +189,18 @@ def test_load_folder_reports_broken_files_without_stopping(tmp_path: Path) -> No
     assert [s.id for s in found] == ["clinic-ivig-group"]
     assert len(broken) == 1 and "JSON object" in str(broken[0])
     assert r.load_folder(tmp_path / "none") == ([], [])
+
+
+def test_a_file_read_again_gives_the_same_set_until_its_text_changes(tmp_path: Path) -> None:
+    path = tmp_path / "group.json"
+    path.write_text(json.dumps(VALID), encoding="utf-8")
+    first = r.load_reference_set(path)
+    assert r.load_reference_set(path) is first
+    # Rewritten at once with text of the same length: read as it now is.
+    changed = json.dumps(VALID).replace("16 patients", "17 patients")
+    path.write_text(changed, encoding="utf-8")
+    second = r.load_reference_set(path)
+    assert second.population == "17 patients" and first.population == "16 patients"
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(ValidationError, match="not valid JSON"):
+        r.load_reference_set(path)

@@ -79,6 +79,69 @@ class SpanBars(pg.BarGraphItem):  # type: ignore[misc]
         p.restore()
 
 
+class ScoreLine(pg.PlotCurveItem):  # type: ignore[misc]
+    """A line through many points, clipped to the x range in view and thinned to its pixels.
+
+    What a PlotDataItem with ``setDownsampling(auto=True, method="peak")`` and
+    ``setClipToView(True)`` draws (the same points, so the same pixels), without the
+    unused scatter it carries and without rebuilding the path when a range change
+    leaves the drawn points as they were (the page's layout passes change it ~7 times).
+    Points are in increasing x order and finite.
+    """
+
+    SAMPLES_PER_PIXEL = 5.0  # PlotDataItem's autoDownsampleFactor
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, pen: QPen) -> None:
+        super().__init__(pen=pen, connect="all", skipFiniteCheck=True)
+        self._x = np.asarray(x, dtype=float)
+        self._y = np.asarray(y, dtype=float)
+        self._factor = 1  # the last thinning factor, kept while within 1 % (as PlotDataItem)
+        self._drawn: tuple[int, int, int] | None = None
+
+    def getOriginalDataset(self) -> tuple[np.ndarray, np.ndarray]:  # noqa: N802
+        return self._x, self._y
+
+    def viewRangeChanged(self, vb: Any = None, ranges: Any = None, changed: Any = None) -> None:  # noqa: N802
+        # Only the x range decides what is drawn.
+        if changed is None or changed[0]:
+            self._thin()
+
+    def _thin(self) -> None:
+        view = self.getViewBox()
+        if not isinstance(view, pg.ViewBox):
+            return  # not in a plot yet (added to the scene before the view box takes it)
+        x, y = self._x, self._y
+        rect = view.viewRect()
+        factor = 1
+        if len(x) > 1:
+            dx = float(x[-1] - x[0]) / (len(x) - 1)
+            width = view.width()
+            if dx != 0.0 and width != 0.0:
+                found = max(1.0, abs(rect.width() / dx / (width * self.SAMPLES_PER_PIXEL)))
+                if math.isfinite(found):
+                    factor = int(found)
+        if math.isclose(factor, self._factor, rel_tol=0.01):
+            factor = self._factor
+        self._factor = factor
+        first, last = 0, len(x)
+        if len(x) > 1 and not view.autoRangeEnabled()[0]:
+            # One thinned point beyond each edge, so the line runs to the edge of the view.
+            first = min(max(int(np.searchsorted(x, rect.left())) - factor, 0), len(x))
+            last = min(max(int(np.searchsorted(x, rect.right())) + factor, first), len(x))
+        if self._drawn == (first, last, factor):
+            return
+        self._drawn = (first, last, factor)
+        xs, ys = x[first:last], y[first:last]
+        if factor > 1:
+            # Each run of ``factor`` points becomes its highest and lowest value.
+            n = len(xs) // factor
+            middle = factor // 2
+            xs = np.repeat(xs[middle : middle + n * factor : factor], 2)
+            runs = ys[: n * factor].reshape(n, factor)
+            ys = np.column_stack((runs.max(axis=1), runs.min(axis=1))).reshape(n * 2)
+        self.setData(x=xs, y=ys)
+
+
 class Segments(pg.GraphicsObject):  # type: ignore[misc]
     """Straight segments drawn with one pen: reference lines, medication-change days.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyqtgraph as pg
@@ -75,7 +75,25 @@ class Overlay:
     def band(
         self, scale: str, low: float, high: float, x0: float, x1: float, colour: QColor
     ) -> SpanBars:
-        item = SpanBars(x0=[x0], width=[x1 - x0], y0=low, height=high - low, brush=colour, pen=None)
+        return self.bands(scale, low, high, [(x0, x1)], colour)
+
+    def bands(
+        self,
+        scale: str,
+        low: float,
+        high: float,
+        spans: Sequence[tuple[float, float]],
+        colour: QColor,
+    ) -> SpanBars:
+        """Bands of one height and colour side by side, as one item."""
+        item = SpanBars(
+            x0=[x0 for x0, _ in spans],
+            width=[x1 - x0 for x0, x1 in spans],
+            y0=low,
+            height=high - low,
+            brush=colour,
+            pen=None,
+        )
         self.items.append((scale, item))
         return item
 

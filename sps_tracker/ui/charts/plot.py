@@ -81,8 +81,16 @@ class TimePlot(pg.GraphicsWidget):  # type: ignore[misc]
         self.axes["left"].setGrid(level if y else False)
 
     def addItem(self, item: QGraphicsItem, ignoreBounds: bool = False) -> None:  # noqa: N802, N803
+        """ViewBox.addItem, without first adding the item to the scene on its own (a Qt 4
+        work-around): that connected each item to the widget's signals, then moved them."""
         self.items.append(item)
-        self.vb.addItem(item, ignoreBounds=ignoreBounds)
+        vb = self.vb
+        if item.zValue() < vb.zValue():
+            item.setZValue(vb.zValue() + 1)
+        item.setParentItem(vb.childGroup)
+        if not ignoreBounds:
+            vb.addedItems.append(item)
+        vb.queueUpdateAutoRange()
 
     def removeItem(self, item: QGraphicsItem) -> None:  # noqa: N802
         if item in self.items:

@@ -28,7 +28,7 @@ from sps_tracker.domain import vocabulary as vocab
 from sps_tracker.domain.reference import ReferenceSet
 from sps_tracker.domain.scales import SCALES, scale
 from sps_tracker.services import ChartData
-from sps_tracker.ui.charts.items import Legend, Segments, SourceKey, SpanBars
+from sps_tracker.ui.charts.items import Legend, ScoreLine, Segments, SourceKey, SpanBars
 from sps_tracker.ui.charts.overlays import Overlay, baseline_overlay, reference_overlay
 from sps_tracker.ui.charts.plot import TimePlot
 from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, chart_colours, day_x, pen
@@ -53,9 +53,10 @@ class TrendChart(QWidget):
         self.data: ChartData | None = None
         self.overlays: dict[str, Overlay] = {}
         self.overlay_checks: dict[str, QCheckBox] = {}
-        self.score_items: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self.score_items: dict[tuple[str, str], ScoreLine] = {}
         self.symbol_items: dict[tuple[str, str], pg.ScatterPlotItem] = {}
         self.symbol_data: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.symbol_styles: dict[str, tuple[dict[str, Any], int]] = {}
         self.source_samples: dict[pg.GraphicsObject, str] = {}
         self.hidden_sources: set[str] = set()
         self._filling = False
@@ -172,6 +173,7 @@ class TrendChart(QWidget):
         self.score_items.clear()
         self.symbol_items.clear()
         self.symbol_data.clear()
+        self.symbol_styles.clear()
         self.source_samples.clear()
         self.hidden_sources.clear()
         self.course_items.clear()
@@ -261,7 +263,6 @@ class TrendChart(QWidget):
             if not mask.any():
                 continue
             name, style = self._source_style(source)
-            line_style = {"pen": style["pen"]}
             symbol_style = {
                 "symbol": style["symbol"],
                 "size": style["symbolSize"],
@@ -271,21 +272,14 @@ class TrendChart(QWidget):
             z = 10 if source == "clinician" else 5
             for key, plot in self.plots.items():
                 xs, ys = self.times[mask], self.totals[key][mask]
-                item = pg.PlotDataItem(xs, ys, **line_style)
+                # Ten years of daily ratings: drawn only in view, thinned to the pixels.
+                item = ScoreLine(xs, ys, style["pen"])
                 item.setZValue(z)
                 plot.addItem(item)
-                # Ten years of daily ratings: draw only what is in view, thinned to the pixels
-                # (set after addItem: before it, pyqtgraph looks for the view box in vain).
-                item.setDownsampling(auto=True, method="peak")
-                item.setClipToView(True)
                 self.score_items[(key, source)] = item
-                # Symbols in one scatter, filled once when first roomy (see _update_symbols).
-                points = pg.ScatterPlotItem(pxMode=True, **symbol_style)
-                points.setZValue(z)
-                points.setVisible(False)
-                plot.addItem(points)
-                self.symbol_items[(key, source)] = points
+                # Symbols in one scatter, made and filled when first roomy (_update_symbols).
                 self.symbol_data[(key, source)] = (xs, ys)
+            self.symbol_styles[source] = (symbol_style, z)
             # The legend samples line and symbol from one item that is never plotted;
             # clicking it shows or hides this source's scores in every plot.
             sample = SourceKey(
@@ -304,15 +298,28 @@ class TrendChart(QWidget):
         low, high = plot.vb.viewRange()[0]
         width = plot.vb.width()
         for source in vocab.keys(vocab.ASSESSMENT_SOURCES):
-            points = self.symbol_items.get((key, source))
-            if points is None:
+            found = self.symbol_data.get((key, source))
+            if found is None:
                 continue
-            xs, ys = self.symbol_data[(key, source)]
+            xs, ys = found
             shown = int(np.searchsorted(xs, high, "right") - np.searchsorted(xs, low, "left"))
             roomy = width > 0 and shown * SYMBOL_ROOM_PIXELS <= width
-            if roomy and len(points.data) != len(xs):
-                points.setData(xs, ys)
+            points = self.symbol_items.get((key, source))
+            if points is None:
+                if not roomy:
+                    continue  # ten years of daily ratings may never need theirs
+                style, z = self.symbol_styles[source]
+                points = self.symbol_items[(key, source)] = pg.ScatterPlotItem(
+                    xs, ys, pxMode=True, **style
+                )
+                points.setZValue(z)
+                plot.addItem(points)
             points.setVisible(roomy and source not in self.hidden_sources)
+
+    def symbols_shown(self, scale_key: str, source: str) -> bool:
+        """Whether one source's point symbols are drawn in one plot."""
+        points = self.symbol_items.get((scale_key, source))
+        return points is not None and points.isVisible()
 
     def _sample_clicked(self, sample: pg.GraphicsObject) -> None:
         source = self.source_samples.get(sample)
@@ -431,15 +438,14 @@ class TrendChart(QWidget):
             found = self.comparison[s.key]
             if found is None:
                 continue
-            for window in (found.baseline_window, found.treated_window):
-                overlay.band(
-                    s.key,
-                    -0.5,
-                    s.maximum + 0.5,
-                    day_x(window.first_day),
-                    day_x(window.last_day) + DAY_SECONDS,
-                    self.colours.trial,
-                )
+            windows = (found.baseline_window, found.treated_window)
+            overlay.bands(
+                s.key,
+                -0.5,
+                s.maximum + 0.5,
+                [(day_x(w.first_day), day_x(w.last_day) + DAY_SECONDS) for w in windows],
+                self.colours.trial,
+            )
         self.comparison_label.setText(self.comparison_text())
         return overlay
 

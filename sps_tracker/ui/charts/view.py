@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +28,7 @@ from sps_tracker.domain.errors import ValidationError
 from sps_tracker.domain.reference import ReferenceSet
 from sps_tracker.services import ChartData, Tracker
 from sps_tracker.ui.charts.cycle import CycleChart
+from sps_tracker.ui.charts.frames import ChartTabs
 from sps_tracker.ui.charts.summary import SummaryPanel
 from sps_tracker.ui.charts.trend import TrendChart
 from sps_tracker.ui.widgets import PatientView
@@ -56,7 +56,7 @@ class ChartView(PatientView):
         self.trend.items_lookup = tracker.assessment_items
         self.cycles = CycleChart()
         self.summary = SummaryPanel()
-        self.tabs = QTabWidget()
+        self.tabs = ChartTabs()
         self.tabs.setAccessibleName(self.tr("Chart views"))
         self.tabs.addTab(self.trend, self.tr("Trend"))
         self.tabs.addTab(self.cycles, self.tr("Infusion cycles"))
@@ -161,7 +161,13 @@ class ChartView(PatientView):
                 placed=placed,
             )
         )
-        self.stack.setCurrentIndex(1)
+        if self.stack.currentIndex() != 1:
+            # The tab widget places its page only once shown: the plots, shown after it,
+            # are laid out once at their size rather than first at a default size.
+            graphics = self.trend.graphics
+            graphics.hide()
+            self.stack.setCurrentIndex(1)
+            graphics.show()
 
     # -- export and import --------------------------------------------------------
 
