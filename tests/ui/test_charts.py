@@ -523,3 +523,47 @@ def test_the_plots_are_laid_out_once_at_their_size_when_first_shown(
     # Not first at the tab widget's default page size and then again.
     assert sizes.seen == [(graphics.width(), graphics.height())]
     assert graphics.isVisible() and graphics.width() > 800 and v.trend.x_range()[1] > 0
+
+
+@pytest.mark.parametrize("width", [1300, 1000, 880, 700, 560])
+def test_the_chart_fits_its_view_at_any_width_so_the_latest_scores_stay_in_sight(
+    view: ChartView, qtbot: QtBot, width: int
+) -> None:
+    view.resize(width, 820)
+    qtbot.wait(20)  # the resize and the layout pass it sets off
+    graphics = view.trend.graphics
+    laid_out = graphics.ci.geometry().width()
+    assert laid_out <= graphics.viewport().width()
+    legend = view.trend.legend
+    names = {label.text: label for _, label in legend.items}
+    assert any("NCT03829826" in name for name in names)  # every entry is still listed
+    # The legend is in two columns unless the chart is too narrow even for that.
+    _, _, right, _ = graphics.ci.layout.getContentsMargins()
+    assert legend.geometry().right() <= laid_out - right + 1
+    if width >= 880:
+        assert legend.columnCount == 2
+
+
+def test_a_long_legend_name_gets_a_row_of_its_own_where_the_columns_are_narrow(
+    view: ChartView, qtbot: QtBot
+) -> None:
+    legend = view.trend.legend
+    long_name = next(label for _, label in legend.items if "NCT03829826" in label.text)
+    short_name = next(label for _, label in legend.items if label.text == "Self-rating")
+    assert legend.wide == frozenset()  # at 1300 pixels every name fits its column
+    view.resize(880, 820)
+    qtbot.wait(20)
+    assert legend.columnCount == 2
+    [number] = legend.wide
+    assert legend.items[number][1] is long_name
+    # Its row holds it alone, across both columns; the others keep to their column.
+    assert long_name.geometry().width() > short_name.geometry().width()
+    row_mates = [
+        label
+        for _, label in legend.items
+        if label is not long_name and abs(label.pos().y() - long_name.pos().y()) < 1
+    ]
+    assert row_mates == []
+    view.resize(1300, 820)
+    qtbot.wait(20)
+    assert legend.wide == frozenset()

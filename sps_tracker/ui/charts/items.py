@@ -211,13 +211,60 @@ class LegendLabel(pg.GraphicsWidget):  # type: ignore[misc]
 
 
 class Legend(pg.LegendItem):  # type: ignore[misc]
-    """pyqtgraph's legend with plain-text labels, filled in one go."""
+    """pyqtgraph's legend with plain-text labels, filled in one go.
+
+    Entries fill the columns row by row; an entry named in ``wide`` gets a row of its own
+    across all columns, so one long name does not make every column as wide.
+    """
+
+    columnCount: int  # noqa: N815  (pyqtgraph's name)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, sampleType=KeySample, **kwargs)
+        self.wide: frozenset[int] = frozenset()
+        self._next = (0, 0, 0)  # the row and column the next entry goes to, and its number
 
     def addItem(self, item: Any, name: str) -> None:  # noqa: N802
         self.add_entries([(item, name)])
+
+    def clear(self) -> None:
+        super().clear()
+        self._next = (0, 0, 0)
+
+    def setColumnCount(self, columnCount: int) -> None:  # noqa: N802, N803
+        self.arrange(columnCount, self.wide)
+
+    def arrange(self, columns: int, wide: frozenset[int]) -> None:
+        """Lay the entries out again in ``columns`` columns, those in ``wide`` across them."""
+        if columns == self.columnCount and wide == self.wide:
+            return
+        self.columnCount = columns
+        self.wide = wide
+        for i in range(self.layout.count() - 1, -1, -1):
+            self.layout.removeAt(i)
+        self._next = (0, 0, 0)
+        for sample, label in self.items:
+            self._addItemToLayout(sample, label)
+        self.updateSize()
+
+    def _addItemToLayout(self, sample: Any, label: Any) -> None:  # noqa: N802
+        row, column, number = self._next
+        columns = self.columnCount
+        centred = Qt.AlignmentFlag.AlignVCenter
+        if columns > 1 and number in self.wide:
+            if column:
+                row, column = row + 1, 0
+            self.layout.addItem(sample, row, 0, alignment=centred)
+            self.layout.addItem(label, row, 1, 1, 2 * columns - 1)
+            row += 1
+        else:
+            self.layout.addItem(sample, row, 2 * column, alignment=centred)
+            self.layout.addItem(label, row, 2 * column + 1)
+            column += 1
+            if column == columns:
+                row, column = row + 1, 0
+        self._next = (row, column, number + 1)
+        self.rowCount = row + (1 if column else 0)
 
     def add_entries(self, entries: Iterable[tuple[Any, str]]) -> None:
         colour = pg.mkColor(self.opts["labelTextColor"] or pg.getConfigOption("foreground"))

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QEvent, QObject, QPointF
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -35,6 +35,8 @@ from sps_tracker.ui.charts.style import DAY_SECONDS, ChartColours, chart_colours
 
 RANGES = {"3m": 91, "1y": 365, "all": None}
 HOVER_PIXELS = 8
+# A legend entry's key and the spaces beside its name (pyqtgraph: 20 + 5 + 5 pixels).
+LEGEND_KEY_ROOM = 30
 # A point's symbol is drawn when the points in view leave it this many pixels of width.
 SYMBOL_ROOM_PIXELS = 2
 
@@ -110,6 +112,9 @@ class TrendChart(QWidget):
         self.legend = Legend(colCount=2, labelTextColor=foreground, labelTextSize="9pt")
         self._place(self.legend, len(SCALES) + 2)
         self.legend.sigSampleClicked.connect(self._sample_clicked)
+        # The legend's least width in two columns, by the entries given rows of their own.
+        self._legend_widths: dict[frozenset[int], float] = {}
+        self.graphics.viewport().installEventFilter(self)
         self.graphics.scene().sigMouseMoved.connect(self._mouse_moved)
 
         self.range_buttons: dict[str, QPushButton] = {}
@@ -519,12 +524,44 @@ class TrendChart(QWidget):
     def _fill_legend(self) -> None:
         """The legend lists what is drawn: hidden overlays leave it."""
         self.legend.clear()
+        self._legend_widths.clear()
         entries = list(self.legend_entries)
         for key, overlay in self.overlays.items():
             check = self.overlay_checks.get(key)
             if check is None or check.isChecked():
                 entries.extend(overlay.legend)
         self.legend.add_entries(entries)
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """Two legend columns where they fit the chart's width, a name too long for half of
+        it on a row of its own; one column where even that is too wide.
+
+        The plots are as wide as the widest row of the chart: a legend wider than the
+        view would push their right end, the latest scores, out of sight.
+        """
+        view = self.graphics.viewport().width()
+        if view <= 0 or not self.legend.items:
+            return
+        left, _, right, _ = self.graphics.ci.layout.getContentsMargins()
+        room = view - left - right
+        half = room / 2 - LEGEND_KEY_ROOM
+        wide = frozenset(
+            k for k, (_, label) in enumerate(self.legend.items) if label.preferredWidth() > half
+        )
+        needed = self._legend_widths.get(wide)
+        if needed is None:
+            self.legend.arrange(2, wide)
+            needed = self._legend_widths[wide] = self.legend.minimumWidth()
+        if needed <= room:
+            self.legend.arrange(2, wide)
+        else:
+            self.legend.arrange(1, frozenset())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.graphics.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_legend()
+        return super().eventFilter(watched, event)
 
     # -- ranges -------------------------------------------------------------------
 
