@@ -10,6 +10,7 @@ import pytest
 from sps_tracker.paths import backups_dir
 from sps_tracker.storage.rotation import backup_files
 from sps_tracker.ui.settings import settings_path
+from tests.ui.probes import probe_output
 
 
 def open_and_close(qtbot: Any, data_dir: Path) -> None:
@@ -78,8 +79,6 @@ def test_every_record_kind_has_its_form_loaded_on_first_use() -> None:
 
 
 def test_the_window_starts_without_loading_the_entry_forms(data_dir: Path) -> None:
-    import subprocess
-    import sys
 
     probe = (
         "import sys\n"
@@ -92,17 +91,12 @@ def test_the_window_starts_without_loading_the_entry_forms(data_dir: Path) -> No
         "print(sorted(m for m in sys.modules if m.startswith('sps_tracker.ui.forms.')))\n"
         "window.close()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert probe_output(probe) == "[]"
 
 
 def test_a_start_checks_the_database_once_while_its_code_loads(
     tracker: Any, data_dir: Path
 ) -> None:
-    import subprocess
-    import sys
 
     tracker.add_patient(display_name="Checked ahead")
     tracker.close()
@@ -119,7 +113,4 @@ def test_a_start_checks_the_database_once_while_its_code_loads(
         f"run_gui(data_dir=Path({str(data_dir)!r}), mode='clinic', quit_after_paint=True)\n"
         "print([s for s in seen if s[0] == 'sps-tracker.db'])\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert result.stdout.strip().splitlines()[-1] == "[('sps-tracker.db', 'integrity-check')]"
+    assert probe_output(probe) == "[('sps-tracker.db', 'integrity-check')]"

@@ -4,14 +4,13 @@ collections, the window's objects are not."""
 from __future__ import annotations
 
 import gc
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sps_tracker.collector import cycle_collector_paused
+from tests.ui.probes import probe_output
 
 
 def test_a_failed_start_still_gives_the_collector_back() -> None:
@@ -37,10 +36,7 @@ def test_the_real_start_freezes_the_loaded_program_and_collects_afterwards(
         "windows = [o for o in gc.get_objects() if isinstance(o, MainWindow)]\n"
         "print(status, gc.isenabled(), gc.get_freeze_count(), len(windows))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
-    )
-    status, enabled, frozen, windows = result.stdout.strip().splitlines()[-1].split()
+    status, enabled, frozen, windows = probe_output(probe).split()
     assert (status, enabled) == ("0", "True")
     # Modules, classes and functions of the loaded program: well over 50,000 objects.
     assert int(frozen) > 50_000

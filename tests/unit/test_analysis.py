@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,6 +23,23 @@ from sps_tracker.domain.analysis import (
     Score,
     ScoreSeries,
 )
+
+
+@contextlib.contextmanager
+def computer_zone(zone: str) -> Iterator[None]:
+    """This computer's time zone set to ``zone`` (TZ and tzset), as it was afterwards."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -413,14 +434,8 @@ def test_placing_many_moments_matches_placing_each(moments: list[datetime | date
 
 
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe"])
-def test_placing_on_this_computers_zone_follows_its_daylight_saving(
-    zone: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import time
-
-    monkeypatch.setenv("TZ", zone)
-    time.tzset()
-    try:
+def test_placing_on_this_computers_zone_follows_its_daylight_saving(zone: str) -> None:
+    with computer_zone(zone):
         # Every half hour for a year, across both changes of the clock.
         moments = [
             datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=30 * i) for i in range(17_520)
@@ -430,9 +445,6 @@ def test_placing_on_this_computers_zone_follows_its_daylight_saving(
             a.local_day(m, None) for m in moments
         ]
         assert placed.fractions.tolist() == [a.day_fraction(m, None) for m in moments]
-    finally:
-        monkeypatch.undo()
-        time.tzset()
 
 
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "Australia/Lord_Howe", "Asia/Kathmandu"])
@@ -441,13 +453,8 @@ def test_placing_utc_instants_on_this_computers_zone_matches_placing_each(
     zone: str, moments: list[datetime]
 ) -> None:
     # The database's instants (UTC) take a quicker path in place(); it must agree.
-    import os
-    import time
 
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = zone
-    time.tzset()
-    try:
+    with computer_zone(zone):
         placed = a.place(moments, None)
         assert [date.fromordinal(int(d)) for d in placed.days] == [
             a.local_day(m, None) for m in moments
@@ -455,12 +462,6 @@ def test_placing_utc_instants_on_this_computers_zone_matches_placing_each(
         assert placed.fractions.tolist() == [a.day_fraction(m, None) for m in moments]
         assert placed.instants.tolist() == [m.timestamp() for m in moments]
         assert placed.days.dtype == np.int64
-    finally:
-        if before is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
 
 
 # Instants from 2019 to 2027 at any microsecond, as the database may hold them.
@@ -474,29 +475,18 @@ micro_instants = st.integers(min_value=1_546_300_800_000_000, max_value=1_830_29
 def test_instants_kept_as_numbers_stand_for_their_datetimes(
     zone: str, moments: list[datetime]
 ) -> None:
-    import os
-    import time
 
     kept = a.Instants.of(moments)
     assert kept == tuple(moments) and tuple(moments) == kept and list(kept) == moments
     assert all(t.tzinfo is UTC for t in kept)
     assert kept[1:] == moments[1:] and kept != [*moments, datetime.now(UTC)]
     assert kept.seconds().tolist() == [m.timestamp() for m in moments]
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = zone
-    time.tzset()
-    try:
+    with computer_zone(zone):
         # Placed from the numbers, as from the datetimes.
         placed, expected = a.place(kept, None), a.place(moments, None)
         assert placed.days.tolist() == expected.days.tolist()
         assert placed.fractions.tolist() == expected.fractions.tolist()
         assert placed.instants.tolist() == expected.instants.tolist()
-    finally:
-        if before is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
 
 
 def test_instants_refuse_naive_datetimes() -> None:
